@@ -1,0 +1,28 @@
+"""The Typer application every command module registers on.
+
+Keep this and every ``lynx/commands/*.py`` module free of heavy imports
+(git, numpy, yaml, rich.markdown): they load for every command, even --help.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    name="lynx",
+    help=(
+        "Learn machine-learning internals by breaking working code on purpose.\n\n"
+        "Start with:  lynx init ~/course --learner NAME  then  cd ~/course && lynx break 13"
+    ),
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Options shared by many commands.
+LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Language: en or es (default: LYNX_LANG, then the workspace's).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
+LearnerOpt = Annotated[Optional[str], typer.Option("--learner", help="Act as this learner (default: the workspace's).")]
