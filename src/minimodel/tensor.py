@@ -38,8 +38,8 @@ def is_grad_enabled() -> bool:
 def _as_array(data: Any) -> np.ndarray:
     """Float arrays keep their dtype (float64 stays float64 for finite-difference tests);
     everything else (lists, Python numbers, integer arrays) becomes float32."""
-    if isinstance(data, np.ndarray) and np.issubdtype(data.dtype, np.floating):
-        return data
+    if isinstance(data, (np.ndarray, np.generic)) and np.issubdtype(data.dtype, np.floating):
+        return np.asarray(data)  # np.generic: a full reduction returns a NumPy scalar
     return np.asarray(data, dtype=np.float32)
 
 
