@@ -35,3 +35,23 @@ def print_json(data: object) -> None:
     import json
 
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def color_on(stream=None) -> bool:
+    import os
+
+    stream = stream or sys.stdout
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def style(text: str, *, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
+    """Cheap ANSI styling for the hot commands (hint, status) that must not import Rich."""
+    if not color_on():
+        return text
+    codes = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36"}
+    parts = [c for c in ((codes.get(fg or "")), "1" if bold else None, "2" if dim else None) if c]
+    return f"\033[{';'.join(parts)}m{text}\033[0m" if parts else text
+
+
+def out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")

@@ -1,0 +1,46 @@
+"""A JSON cache of parsed YAML content, rebuilt whenever the source file changes.
+
+Parsing YAML costs ~40 ms of import alone; commands run dozens of times an hour
+(`lynx hint`, `lynx status`) read the cached JSON instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+
+def cached(cache_dir: Path | None, source: Path, build: Callable[[Path], Any]) -> Any:
+    """Return ``build(source)``, reusing the last result while ``source`` is unchanged."""
+    if cache_dir is None:
+        return build(source)
+    try:
+        st = source.stat()
+    except FileNotFoundError:
+        return build(source)  # let the builder raise its own clear error
+    key = f"{st.st_mtime_ns}:{st.st_size}"
+    entry = cache_dir / (hashlib.sha1(str(source).encode()).hexdigest()[:16] + ".json")
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        if data.get("key") == key and data.get("source") == str(source):
+            return data["value"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    value = build(source)
+    try:
+        from lynx.store import atomic_write_text
+
+        atomic_write_text(entry, json.dumps({"key": key, "source": str(source), "value": value}))
+    except OSError:
+        pass  # a read-only workspace still works, only slower
+    return value
+
+
+def cache_dir_for(root: Path) -> Path | None:
+    d = root / ".lynx" / "cache"
+    if d.is_dir() or os.access(root, os.W_OK):
+        return d
+    return None

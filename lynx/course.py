@@ -1,0 +1,88 @@
+"""The course inside a folder (a workspace or a checkout): finds phases and breaks by id.
+
+Lookups go straight to the folder named after the id (`phases/13-*`, `breaks/13-00-*`),
+so a command about one break never reads the whole course.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lynx import brk as brk_mod
+from lynx import phase as phase_mod
+from lynx.cache import cache_dir_for, cached
+from lynx.content import ID_RE
+from lynx.errors import LynxError
+
+
+class Course:
+    def __init__(self, root: Path, use_cache: bool = True) -> None:
+        self.root = root
+        self.cache = cache_dir_for(root) if use_cache else None
+
+    # -- phases -----------------------------------------------------------------
+    def phase_ids(self) -> list[str]:
+        """Phase ids in course order (numeric ids sort as numbers)."""
+        ids = []
+        for d in (self.root / "phases").glob("*/phase.yaml"):
+            ids.append(d.parent.name.split("-", 1)[0])
+        return sorted(set(ids), key=_order)
+
+    def phase(self, pid: str) -> phase_mod.Phase:
+        pid = pid.removeprefix("phase-")
+        if not ID_RE.match(pid):
+            raise LynxError(f"{pid!r} is not a phase id", "run `lynx phases` to list them")
+        found = [d for d in self._dirs("phases", pid) if (d / "phase.yaml").is_file()]
+        if not found:
+            raise LynxError(f"unknown phase {pid!r} in {self.root / 'phases'}", "run `lynx phases` to list them")
+        path = found[0] / "phase.yaml"
+        return phase_mod.from_data(path, cached(self.cache, path, phase_mod.parse_phase))
+
+    def phases(self) -> list[phase_mod.Phase]:
+        return [self.phase(pid) for pid in self.phase_ids()]
+
+    # -- breaks -----------------------------------------------------------------
+    def break_dir(self, bid: str) -> Path:
+        found = [d for d in self._dirs("breaks", bid) if (d / "break.yaml").is_file()]
+        if not found:
+            raise LynxError(f"unknown break {bid!r} (no breaks/{bid}-*/break.yaml)",
+                            f"run `lynx phases` or `lynx break {bid.split('-')[0]}` to pick one")
+        return found[0]
+
+    def brk(self, bid: str) -> brk_mod.Break:
+        path = self.break_dir(bid) / "break.yaml"
+        return brk_mod.from_data(path, cached(self.cache, path, brk_mod.parse_break))
+
+    def break_ids(self) -> list[str]:
+        out = []
+        for d in (self.root / "breaks").glob("*/break.yaml"):
+            parts = d.parent.name.split("-")
+            if len(parts) >= 2:
+                out.append(f"{parts[0]}-{parts[1]}")
+        return sorted(set(out), key=lambda b: tuple(_order(x) for x in b.split("-")))
+
+    def _dirs(self, kind: str, ident: str) -> list[Path]:
+        base = self.root / kind
+        exact = base / ident
+        hits = [exact] if exact.is_dir() else []
+        hits += sorted(base.glob(f"{ident}-*"))
+        if kind == "breaks":
+            # `13-00-x` must not match `13-001-y`: the id is the first two dash-separated parts
+            hits = [h for h in hits if "-".join(h.name.split("-")[:2]) == ident]
+        else:
+            hits = [h for h in hits if h.name.split("-", 1)[0] == ident]
+        return hits
+
+
+def resolve_break_id(phase_or_id: str, which: str | None) -> tuple[str, str | None]:
+    """`13` → ("13", None); `13 00` and `13-00` → ("13", "13-00")."""
+    arg = phase_or_id.strip().lower().removeprefix("phase-")
+    if which is not None:
+        return arg, f"{arg}-{which.strip().lower()}"
+    if "-" in arg:
+        return arg.split("-", 1)[0], arg
+    return arg, None
+
+
+def _order(x: str) -> tuple[int, int | str]:
+    return (0, int(x)) if x.isdigit() else (1, x)

@@ -1,0 +1,176 @@
+"""A session: a break (or a build challenge) applied on a branch of its own, and the way back.
+
+Start: the learner's notes are committed on their branch, a branch `lynx/<kind>/<id>` is made
+from it, the patch is applied and committed there (only the patched files). End (`done`/`abort`):
+the learner's work on the patched files is committed on that branch, lynx switches back, and the
+notes and progress written meanwhile are committed on the learner's branch. Nothing the learner
+wrote is ever discarded: unrelated staged, unstaged and untracked work rides along untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from lynx import gitops, progress
+from lynx.errors import LynxError
+from lynx.workspace import Workspace, bundled_course
+
+
+def learner_paths(ws: Workspace) -> list[str]:
+    """The learner's folder, committed by lynx on the learner's branch (never in a break commit)."""
+    return [str(ws.learner_dir.relative_to(ws.root))]
+
+
+def preflight(ws: Workspace, g: gitops.Git, files: Sequence[str], patch: Path, reference: bool, label: str) -> str:
+    """Check everything before asking anything: returns the learner's branch (home)."""
+    if progress.active(ws):
+        a = progress.active(ws)
+        raise LynxError(f"{a['kind']} {a['id']} is still active (on branch {a['branch']})",
+                        "finish it with `lynx done` or leave it with `lynx abort`")
+    home = g.branch()
+    if home is None:
+        raise LynxError("HEAD is detached (you are not on a branch)", "switch to your branch first, e.g. `git switch main`")
+    if home.startswith("lynx/"):
+        raise LynxError(f"you are on lynx's branch {home}, not your own", "switch to your branch, e.g. `git switch main`")
+    busy = g.in_progress()
+    if busy:
+        raise LynxError(f"git is in the middle of {busy}", "finish or abort it first (see `git status`)")
+    g.head()
+    for rel in files:
+        p = ws.root / rel
+        if p.is_symlink() or not _inside(p, ws.root / "src"):
+            raise LynxError(f"{rel} is a symlink or leaves src/", "lynx only patches regular files under src/")
+    dirty = g.dirty(files)
+    if dirty:
+        raise LynxError(
+            f"{', '.join(dirty)} has uncommitted changes that {label} would overwrite",
+            "commit them (`git commit -am \"my work\"`) or stash them (`git stash`), then run the command again",
+        )
+    if not reference:
+        reason = g.apply_check(patch)
+        if reason:
+            raise LynxError(
+                f"{label} does not apply to your code ({reason}): your {', '.join(files)} differs from the reference",
+                "add `--reference` to apply it on top of the reference version of those files instead",
+            )
+    return home
+
+
+def start(ws: Workspace, g: gitops.Git, *, kind: str, item_id: str, phase: str, title: str, files: Sequence[str],
+          patch: Path, fix_patch: Path | None, reference: bool, home: str,
+          before_branch: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Apply ``patch`` on a new branch `lynx/<kind>/<id>` and record the session in `.lynx/state.json`."""
+    if before_branch:
+        before_branch()  # e.g. write the prediction into the notes
+    g.commit_only(learner_paths(ws), f"lynx: notes before {kind} {item_id}")
+    base = g.head()
+    branch = _free_branch(g, f"lynx/{kind}/{item_id}")
+    state = {"kind": kind, "id": item_id, "phase": phase, "title": title, "branch": branch, "home": home,
+             "base": base, "files": list(files), "reference": reference, "started": progress.now(),
+             "learner": ws.learner, "stage": "starting", "fix_applied": False, "diff_shown": False}
+    progress.set_active(ws, state)
+    g.run("switch", "--quiet", "-c", branch)
+    try:
+        if reference:
+            _write_reference(ws, files)
+        g.apply(patch)
+        g.run("commit", "--quiet", "--no-verify", "--only", "-m", f"lynx: {kind} {item_id} — {title}", "--", *files)
+    except BaseException:
+        _undo_start(ws, g, state)
+        raise
+    state["commit"] = g.head()
+    state["fixed_tree"] = g.tree_with(state["commit"], fix_patch or patch, reverse=fix_patch is None)
+    state["stage"] = "active"
+    progress.set_active(ws, state)
+    return state
+
+
+def _undo_start(ws: Workspace, g: gitops.Git, state: dict[str, Any]) -> None:
+    """A start that failed half-way: put the patched files back, return home, forget the branch."""
+    g.run("checkout", "HEAD", "--", *state["files"], check=False)
+    g.run("switch", "--quiet", state["home"], check=False)
+    if g.branch() == state["home"]:
+        g.run("branch", "-D", state["branch"], check=False)
+        progress.clear_active(ws)
+
+
+def _write_reference(ws: Workspace, files: Sequence[str]) -> None:
+    ref_root = bundled_course()
+    for rel in files:
+        src = ref_root / rel
+        if not src.is_file():
+            raise LynxError(f"the reference version of {rel} is missing from the bundled course", "reinstall lynx")
+        shutil.copyfile(src, ws.root / rel)
+
+
+def _free_branch(g: gitops.Git, name: str) -> str:
+    if not g.branch_exists(name):
+        return name
+    n = 2
+    while g.branch_exists(f"{name}-{n}"):
+        n += 1
+    return f"{name}-{n}"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def require_on_branch(g: gitops.Git, state: dict[str, Any], doing: str) -> None:
+    current = g.branch()
+    if current != state["branch"]:
+        raise LynxError(
+            f"{state['kind']} {state['id']} lives on branch {state['branch']}, but you are on {current or 'a detached HEAD'}",
+            f"`git switch {state['branch']}` first, then {doing}",
+        )
+
+
+def save_work(g: gitops.Git, state: dict[str, Any], why: str) -> bool:
+    """Commit the learner's edits to the patched files on the session branch, so nothing is lost."""
+    return g.commit_only(state["files"], f"lynx: your work on {state['kind']} {state['id']} ({why})")
+
+
+def finish(ws: Workspace, g: gitops.Git, state: dict[str, Any], why: str, record: Callable[[], None]) -> None:
+    """Leave the session: save the learner's work on its branch, go home, record, commit the notes there."""
+    require_on_branch(g, state, f"`lynx {why}`")
+    save_work(g, state, why)
+    mine = _snapshot(ws)
+    status, _, err = g.run("switch", "--quiet", state["home"], check=False)
+    if status != 0:
+        # Our own files (notes, progress) may differ between the branches: put them aside, switch, put them back.
+        g.run("checkout", "HEAD", "--", *learner_paths(ws), check=False)
+        status, _, err = g.run("switch", "--quiet", state["home"], check=False)
+        if status != 0:
+            _restore(ws, mine)
+            raise LynxError(f"cannot switch back to {state['home']}: {gitops.first_line(err)}",
+                            "commit or stash the files git names, then run the command again; nothing was lost")
+    _restore(ws, mine)
+    record()
+    g.commit_only(learner_paths(ws), f"lynx: {state['kind']} {state['id']} {why}")
+    progress.clear_active(ws)
+
+
+def _snapshot(ws: Workspace) -> dict[Path, bytes]:
+    out = {}
+    if ws.learner_dir.is_dir():
+        for p in ws.learner_dir.rglob("*"):
+            if p.is_file():
+                out[p] = p.read_bytes()
+    return out
+
+
+def _restore(ws: Workspace, files: dict[Path, bytes]) -> None:
+    from lynx.store import atomic_write_bytes
+
+    for path, data in files.items():
+        if not path.exists() or path.read_bytes() != data:
+            # Notes only grow: never replace a longer file by a shorter one.
+            if path.exists() and len(path.read_bytes()) > len(data) and path.suffix == ".md":
+                continue
+            atomic_write_bytes(path, data)

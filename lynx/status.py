@@ -1,0 +1,172 @@
+"""Where the learner stands: the active session, progress per phase, and what to do next.
+
+Reads only small files (state, progress, cached manifests): no git, no YAML parse when cached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lynx import progress
+from lynx.cache import cached
+from lynx.content import text
+from lynx.workspace import Workspace
+
+
+def _quiz_questions(ws: Workspace, quiz_id: str | None) -> int:
+    if not quiz_id:
+        return 0
+    for path in sorted((ws.data_dir / "quizzes").glob(f"{quiz_id}*.yaml")):
+        def count(p):
+            from lynx.content import load_yaml
+
+            data = load_yaml(p)
+            qs = data.get("questions") if isinstance(data, dict) else None
+            return len(qs) if isinstance(qs, list) else 0
+
+        try:
+            return cached(ws.course.cache, path, count)
+        except Exception:  # a broken quiz is reported by `lynx quiz` and `lynx validate`, not here
+            return 0
+    return 0
+
+
+def _quiz_best(ws: Workspace, phase: str) -> tuple[int, int] | None:
+    """Best (score, total) over the learner's finished attempts, if any."""
+    path = ws.phase_dir(phase) / "quiz.yaml"
+    if not path.exists():
+        return None
+
+    def best(p):
+        from lynx.content import load_yaml
+
+        data = load_yaml(p)
+        attempts = data.get("attempts", data) if isinstance(data, dict) else data
+        top = None
+        for a in attempts if isinstance(attempts, list) else []:
+            if not isinstance(a, dict) or a.get("finished") is False:
+                continue
+            s, t = a.get("score"), a.get("total")
+            if isinstance(s, (int, float)) and isinstance(t, int) and t and (top is None or s / t > top[0] / top[1]):
+                top = [s, t]
+        return top
+
+    try:
+        got = cached(ws.course.cache, path, best)
+    except Exception:
+        return None
+    return tuple(got) if got else None
+
+
+def _build_passed(data: dict[str, Any], phase: str) -> bool:
+    return bool(data.get("builds", {}).get(phase, {}).get("passed"))
+
+
+def _cards(ws: Workspace) -> dict[str, dict[str, int]]:
+    try:
+        from lynx.card import cards_summary
+    except ImportError:
+        return {}
+    try:
+        return cards_summary(ws)
+    except Exception:  # noqa: BLE001 - status must always answer; `lynx cards` reports card problems
+        return {}
+
+
+def phase_rows(ws: Workspace, lang: str, with_cards: bool = False) -> list[dict[str, Any]]:
+    data = progress.load(ws)
+    cards = _cards(ws) if with_cards else {}
+    rows = []
+    for ph in ws.course.phases():
+        done = [b for b in ph.breaks if progress.is_done(data, b)]
+        solution = [b for b in done if progress.outcome(data, b) == "solution"]
+        hints = sum(data["breaks"].get(b, {}).get("hints", 0) for b in ph.breaks)
+        quiz = _quiz_best(ws, ph.id)
+        built = _build_passed(data, ph.id)
+        c = cards.get(ph.id, {})
+        total_items = len(ph.breaks) + (1 if ph.quiz else 0) + (1 if ph.build else 0)
+        done_items = len(done) + (1 if quiz else 0) + (1 if built else 0)
+        status = "done" if total_items and done_items == total_items else ("started" if done_items or hints else "new")
+        rows.append({
+            "id": ph.id, "title": text(ph.title, lang), "breaks": len(ph.breaks), "breaks_done": len(done),
+            "breaks_with_solution": len(solution), "hints_used": hints, "pages": len(ph.pages),
+            "questions": _quiz_questions(ws, ph.quiz), "quiz": ph.quiz,
+            "quiz_best": f"{quiz[0]}/{quiz[1]}" if quiz else None, "build": bool(ph.build), "build_passed": built,
+            "cards_total": c.get("total", 0), "cards_mastered": c.get("mastered", 0), "cards_due": c.get("due", 0),
+            "progress": round(done_items / total_items, 3) if total_items else 0.0, "status": status,
+        })
+    return rows
+
+
+def summary(ws: Workspace, lang: str) -> dict[str, Any]:
+    state = progress.active(ws)
+    data = progress.load(ws)
+    active = None
+    if state:
+        active = {k: state.get(k) for k in ("kind", "id", "phase", "title", "branch", "home", "started", "stage")}
+        if state["kind"] == "break" and state.get("stage") == "active":
+            b = ws.course.brk(state["id"])
+            active["title"] = text(b.title, lang)
+            active["hints_taken"] = min(data["breaks"].get(b.id, {}).get("hints", 0), len(b.hints))
+            active["hints_total"] = len(b.hints)
+            active["fix_applied"] = bool(state.get("fix_applied"))
+    rows = phase_rows(ws, lang, with_cards=True)
+    return {"learner": ws.learner, "workspace": str(ws.root), "active": active, "phases": rows,
+            "next": _next_step(active, rows)}
+
+
+def _next_step(active: dict[str, Any] | None, rows: list[dict[str, Any]]) -> str:
+    if active:
+        if active.get("stage") == "starting":
+            return "run `lynx recover`: the last break was interrupted while starting"
+        if active["kind"] == "build":
+            return f"implement the stub, then `lynx build {active['id']} --check`; `lynx done` when it passes"
+        if active.get("fix_applied"):
+            return "run `lynx check`, then `lynx done`"
+        if active.get("hints_taken", 0) < active.get("hints_total", 0):
+            return "observe with `lynx run`, fix the code, `lynx check`; stuck? `lynx hint`"
+        return "fix the code and `lynx check`; or see the fix with `lynx fix --show-diff`"
+    for r in rows:
+        if r["breaks_done"] < r["breaks"]:
+            return f"start the next break of phase {r['id']}: `lynx break {r['id']}`"
+        if r["quiz"] and not r["quiz_best"]:
+            return f"take the quiz: `lynx quiz {r['quiz']}`"
+        if r["build"] and not r["build_passed"]:
+            return f"take the build challenge: `lynx build {r['id']}`"
+    return "every phase is done: review with `lynx cards`"
+
+
+def _bar(fraction: float, width: int = 12) -> str:
+    full = round(fraction * width)
+    return "█" * full + "░" * (width - full)
+
+
+def print_summary(data: dict[str, Any]) -> None:
+    from lynx.ui import out, style
+
+    out(style(f"lynx — {data['learner']}", bold=True) + f"  ({data['workspace']})")
+    a = data["active"]
+    if a:
+        line = f"Active {a['kind']}: {a['id']} — {a.get('title', '')} on {a.get('branch')}"
+        if "hints_total" in a:
+            line += f"; hints {a['hints_taken']}/{a['hints_total']}"
+        if a.get("fix_applied"):
+            line += "; solution applied"
+        out(style(line, fg="yellow"))
+    else:
+        out("No break is active.")
+    out("")
+    for r in data["phases"]:
+        extra = []
+        if r["breaks"]:
+            sol = f", {r['breaks_with_solution']} with solution" if r["breaks_with_solution"] else ""
+            extra.append(f"breaks {r['breaks_done']}/{r['breaks']}{sol}, hints {r['hints_used']}")
+        if r["quiz"]:
+            extra.append(f"quiz {r['quiz_best'] or '—'}")
+        if r["build"]:
+            extra.append("build " + ("✓" if r["build_passed"] else "—"))
+        if r["cards_total"]:
+            extra.append(f"cards {r['cards_mastered']}/{r['cards_total']} mastered, {r['cards_due']} due")
+        out(f"{r['id']:>3} {_bar(r['progress'])} {r['title'][:34]:<34} {'; '.join(extra)}")
+    out("")
+    out(style("Next: ", bold=True) + data["next"])
