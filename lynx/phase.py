@@ -19,6 +19,13 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Lab:
+    id: str
+    title: dict[str, str]
+    run: list[str]
+
+
+@dataclass(frozen=True)
 class Phase:
     id: str
     dir: Path
@@ -28,7 +35,7 @@ class Phase:
     quiz: str | None = None
     pages: list[Page] = field(default_factory=list)
     build: str | None = None
-    labs: list[str] = field(default_factory=list)
+    labs: list[Lab] = field(default_factory=list)
 
     @property
     def manifest(self) -> Path:
@@ -69,6 +76,11 @@ def parse_phase(path: Path) -> dict[str, Any]:
     build = f.str("build") if f.has("build") else None
     if build and (".." in Path(build).parts or Path(build).is_absolute()):
         raise ContentError(path, "build", "the build folder must be inside the phase folder")
+    labs = []
+    for i, lab in enumerate(f.list("labs", default=[])):
+        lf = Fields(path, lab, f"labs[{i}]")
+        lf.only(("id", "title", "run"))
+        labs.append({"id": lf.id("id"), "title": lf.bilingual("title"), "run": lf.strs("run", min_len=1)})
     return {
         "id": pid,
         "title": f.bilingual("title"),
@@ -77,7 +89,7 @@ def parse_phase(path: Path) -> dict[str, Any]:
         "quiz": f.id("quiz") if f.has("quiz") else None,
         "pages": pages,
         "build": build,
-        "labs": f.strs("labs", default=[]),
+        "labs": labs,
     }
 
 
@@ -86,5 +98,5 @@ def from_data(path: Path, data: dict[str, Any]) -> Phase:
         id=data["id"], dir=path.parent, title=data["title"], summary=data["summary"],
         breaks=list(data["breaks"]), quiz=data.get("quiz"),
         pages=[Page(p["id"], p["title"], p["file"]) for p in data.get("pages", [])],
-        build=data.get("build"), labs=list(data.get("labs", [])),
+        build=data.get("build"), labs=[Lab(x["id"], x["title"], x["run"]) for x in data.get("labs", [])],
     )
