@@ -152,6 +152,11 @@ def end(ws: Workspace, outcome: str, calibration: str | None) -> dict[str, Any]:
     with lock.held(ws.state_dir), gitops.repo(ws.root) as g:
 
         def record() -> None:
+            if state["kind"] == "build":
+                from lynx import build
+
+                build.record_end(ws, state, outcome)
+                return
             if b is None:
                 return
             data = progress.load(ws)

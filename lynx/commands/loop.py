@@ -278,6 +278,10 @@ def done(
             ui.out(tail)
             raise LynxError(f"break {b.id} is not fixed yet: its check fails",
                             "keep going (`lynx hint`), or `lynx fix --apply` to see the solution", code=1)
+    elif state["kind"] == "build":
+        from lynx import build
+
+        build.require_passed(ws, state)  # the validator must pass first
     cal = None
     if calibration is not None:
         cal = prediction.normalise_calibration(calibration)
