@@ -137,7 +137,9 @@ class Git:
 
     def diff_to_tree(self, tree: str, paths: Sequence[str]) -> str:
         """A unified diff that turns the working files into ``tree``'s version (applies with `git apply`)."""
-        return self.run("diff", "--no-color", "--no-ext-diff", "-R", tree, "--", *paths)[1]
+        # -R swaps the sides; the swapped prefixes give the usual a/ (now) and b/ (fixed) headers.
+        return self.run("diff", "--no-color", "--no-ext-diff", "-R", "--src-prefix=b/", "--dst-prefix=a/",
+                        tree, "--", *paths)[1]
 
     def restore_from(self, tree: str, paths: Sequence[str]) -> None:
         self.run("checkout", tree, "--", *paths)

@@ -77,7 +77,17 @@ def phase_rows(ws: Workspace, lang: str, with_cards: bool = False) -> list[dict[
     data = progress.load(ws)
     cards = _cards(ws) if with_cards else {}
     rows = []
-    for ph in ws.course.phases():
+    from lynx.errors import LynxError
+
+    for pid in ws.course.phase_ids():
+        try:
+            ph = ws.course.phase(pid)
+        except LynxError as exc:  # one broken manifest must not hide the others
+            rows.append({"id": pid, "title": "(broken manifest)", "error": exc.line(), "breaks": 0, "breaks_done": 0,
+                         "breaks_with_solution": 0, "hints_used": 0, "pages": 0, "questions": 0, "quiz": None,
+                         "quiz_best": None, "build": False, "build_passed": False, "cards_total": 0,
+                         "cards_mastered": 0, "cards_due": 0, "progress": 0.0, "status": "error"})
+            continue
         done = [b for b in ph.breaks if progress.is_done(data, b)]
         solution = [b for b in done if progress.outcome(data, b) == "solution"]
         hints = sum(data["breaks"].get(b, {}).get("hints", 0) for b in ph.breaks)
@@ -167,6 +177,8 @@ def print_summary(data: dict[str, Any]) -> None:
             extra.append("build " + ("✓" if r["build_passed"] else "—"))
         if r["cards_total"]:
             extra.append(f"cards {r['cards_mastered']}/{r['cards_total']} mastered, {r['cards_due']} due")
+        if r.get("error"):
+            extra = [r["error"]]
         out(f"{r['id']:>3} {_bar(r['progress'])} {r['title'][:34]:<34} {'; '.join(extra)}")
     out("")
     out(style("Next: ", bold=True) + data["next"])
