@@ -6,11 +6,12 @@
     functional softmax, log_softmax, cross_entropy (= F)  (minimodel.functional)
     optim      SGD, AdamW                                 (minimodel.optim)
     data       a bundled corpus, tokenizers, batches      (minimodel.data)
+    gradcheck  autograd vs finite differences             (minimodel.gradcheck)
 """
 
 from minimodel import functional, nn, optim
 from minimodel import functional as F
 from minimodel.module import Module, Parameter
-from minimodel.tensor import Tensor, no_grad, tensor
+from minimodel.tensor import Tensor, concatenate, no_grad, stack, tensor
 
-__all__ = ["F", "Module", "Parameter", "Tensor", "functional", "nn", "no_grad", "optim", "tensor"]
+__all__ = ["F", "Module", "Parameter", "Tensor", "concatenate", "functional", "nn", "no_grad", "optim", "stack", "tensor"]
