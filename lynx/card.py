@@ -214,7 +214,9 @@ def _wrong_answers(path: Path) -> list[list[str]]:
         if isinstance(when, datetime):  # YAML may hand back datetimes for unquoted timestamps
             when = iso(when if when.tzinfo else when.replace(tzinfo=timezone.utc))
         for ans in a.get("answers") or []:
-            if isinstance(ans, dict) and ans.get("correct") is False and isinstance(ans.get("id"), str):
+            # A question left unanswered (given: null) is not a miss: the learner stopped before it.
+            if (isinstance(ans, dict) and ans.get("correct") is False and isinstance(ans.get("id"), str)
+                    and not ("given" in ans and ans["given"] is None)):
                 out.append([ans["id"], when if isinstance(when, str) else None])
     return out
 

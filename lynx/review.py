@@ -256,19 +256,14 @@ def first_sentence(s: str) -> str:
 
 # -- match ----------------------------------------------------------------------------
 def match(ws: Workspace, cards: list[Card], lang: str, rounds: int, size: int, seed: int | None) -> dict[str, Any]:
-    rng = random.Random(seed)
-    picked = rng.sample(cards, min(len(cards), rounds * size))
     mistakes = 0
     matched = 0
     try:
-        for r in range(0, len(picked), size):
-            group = picked[r:r + size]
-            defs = group[:]
-            rng.shuffle(defs)
+        for r, (group, defs) in enumerate(match_rounds(cards, rounds, size, seed), 1):
             left = {str(i): c for i, c in enumerate(group, 1)}
             right = {chr(ord("a") + i): c for i, c in enumerate(defs)}
             out("")
-            out(style(f"{t('round', lang)} {r // size + 1}", bold=True))
+            out(style(f"{t('round', lang)} {r}", bold=True))
             while left:
                 _show_match(left, right, lang)
                 pair = ask_until(t("pair", lang), lambda s: _pair(s, left, right), t("pair_bad", lang))
@@ -288,6 +283,19 @@ def match(ws: Workspace, cards: list[Card], lang: str, rounds: int, size: int, s
     out("")
     out(style(f"{matched} ✓  {mistakes} ✗", bold=True))
     return result
+
+
+def match_rounds(cards: list[Card], rounds: int, size: int, seed: int | None) -> list[tuple[list[Card], list[Card]]]:
+    """The rounds of a match game: (terms in order, the same cards in the order their definitions show)."""
+    rng = random.Random(seed)
+    picked = rng.sample(cards, min(len(cards), rounds * size))
+    layout = []
+    for r in range(0, len(picked), size):
+        group = picked[r:r + size]
+        defs = group[:]
+        rng.shuffle(defs)
+        layout.append((group, defs))
+    return layout
 
 
 def _show_match(left: dict[str, Card], right: dict[str, Card], lang: str) -> None:
