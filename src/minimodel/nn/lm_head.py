@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minimodel.module import Module
+from minimodel.module import Module, Parameter
 from minimodel.nn.embedding import Embedding
 from minimodel.tensor import Tensor
 
@@ -22,7 +22,8 @@ class LMHead(Module):
         self.vocab_size_out = embedding.vocab_size
 
     @property
-    def weight(self):  # the tied parameter itself, for inspection
+    def weight(self) -> Parameter:
+        """The tied table itself (the same object as `embedding.weight`)."""
         return self.embedding.weight
 
     def forward(self, h: Tensor) -> Tensor:
