@@ -26,17 +26,31 @@ def cached(cache_dir: Path | None, source: Path, build: Callable[[Path], Any]) -
     try:
         data = json.loads(entry.read_text(encoding="utf-8"))
         if data.get("key") == key and data.get("source") == str(source):
+            if "error" in data:  # a broken file stays broken until it changes: no need to parse it again
+                from lynx.errors import LynxError
+
+                raise LynxError(*data["error"])
             return data["value"]
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
         pass
-    value = build(source)
+    from lynx.errors import LynxError
+
+    try:
+        value = build(source)
+    except LynxError as exc:
+        _write(entry, {"key": key, "source": str(source), "error": [exc.message, exc.fix, exc.code]})
+        raise
+    _write(entry, {"key": key, "source": str(source), "value": value})
+    return value
+
+
+def _write(entry: Path, data: dict) -> None:
     try:
         from lynx.store import atomic_write_text
 
-        atomic_write_text(entry, json.dumps({"key": key, "source": str(source), "value": value}))
+        atomic_write_text(entry, json.dumps(data))
     except OSError:
         pass  # a read-only workspace still works, only slower
-    return value
 
 
 def cache_dir_for(root: Path) -> Path | None:
