@@ -147,3 +147,44 @@ def test_13_02_symptom_first_loss_far_above_ln_v(work):
     assert 0.9 < number(proc.stdout, "embedding weight std") < 1.1
     assert 5.0 < number(proc.stdout, "logit std at init") < 7.5  # "about 6"
     assert 5.5 < bad[-1] < 7.0  # "only down to about ln 512" after 30 steps
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def test_13_00_check_accepts_a_head_that_refuses_a_wrong_size(work):
+    """Another honest fix: keep the argument but make the head refuse a size its table cannot produce."""
+    git(work, "apply", str(BREAKS["13-00"] / "break.patch"))
+    edit(work / "src/minimodel/nn/lm_head.py", "        self.vocab_size_out = vocab_size_out\n",
+         "        if vocab_size_out != embedding.vocab_size:\n"
+         "            raise ValueError(f'tied head: {vocab_size_out} != {embedding.vocab_size}')\n"
+         "        self.vocab_size_out = vocab_size_out\n")
+    edit(work / "src/minimodel/programs/tied_lm.py", "vocab_size_out=ByteTokenizer.vocab_size", "vocab_size_out=vocab_size")
+    assert check(work, "13-00").returncode == 0
+
+
+def test_13_00_check_rejects_only_patching_the_caller(work):
+    """Passing the right number by hand fixes the run but leaves the head able to disagree."""
+    git(work, "apply", str(BREAKS["13-00"] / "break.patch"))
+    edit(work / "src/minimodel/programs/tied_lm.py", "vocab_size_out=ByteTokenizer.vocab_size", "vocab_size_out=vocab_size")
+    assert observe(work, "13-00").returncode == 0
+    assert check(work, "13-00").returncode == 1
+
+
+def test_13_02_check_accepts_a_one_over_sqrt_d_init(work):
+    git(work, "apply", str(BREAKS["13-02"] / "break.patch"))
+    edit(work / "src/minimodel/nn/embedding.py", "        std = 1.0\n", "        std = 1.0 / np.sqrt(d_model)\n")
+    assert check(work, "13-02").returncode == 0
+
+
+def test_13_01_check_accepts_bincount(work):
+    git(work, "apply", str(BREAKS["13-01"] / "break.patch"))
+    edit(work / "src/minimodel/nn/embedding.py",
+         "            grad[ids.reshape(-1)] += out.grad.reshape(-1, self.d_model)\n",
+         "            flat, g = ids.reshape(-1), out.grad.reshape(-1, self.d_model)\n"
+         "            for j in range(self.d_model):\n"
+         "                grad[:, j] = np.bincount(flat, weights=g[:, j], minlength=self.vocab_size)\n")
+    assert check(work, "13-01").returncode == 0
