@@ -21,12 +21,12 @@ def gelu(x: Tensor) -> Tensor:
     little gradient through just below zero.
     """
     a = x.data
-    u = _C * (a + 0.044715 * a**3)
+    u = _C * (a + 0.044715 * a * a * a)
     t = np.tanh(u)
     out = x._make((0.5 * a * (1.0 + t)).astype(x.dtype, copy=False), (x,), "gelu")
 
     def _backward() -> None:
-        du = _C * (1.0 + 3 * 0.044715 * a**2)
+        du = _C * (1.0 + 3 * 0.044715 * a * a)
         local = 0.5 * (1.0 + t) + 0.5 * a * (1.0 - t**2) * du
         x._accumulate(out.grad * local)
 

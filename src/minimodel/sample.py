@@ -1,0 +1,73 @@
+"""Turning a language model's logits into text: greedy, temperature and top-k sampling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minimodel.tensor import no_grad
+
+
+def top_k_filter(logits: np.ndarray, k: int) -> np.ndarray:
+    """Keep the k largest logits, set the rest to -inf (Fan et al. 2018).
+
+    Cutting the long tail of unlikely tokens stops one bad draw from derailing the text.
+    """
+    logits = np.asarray(logits, dtype=np.float64)
+    if k <= 0:
+        raise ValueError(f"top_k must be positive, got {k}")
+    if k >= logits.shape[-1]:
+        return logits
+    top = np.argsort(logits)[::-1][:k]  # indices of the k LARGEST (argsort is ascending)
+    kept = np.full_like(logits, -np.inf)
+    kept[top] = logits[top]
+    return kept
+
+
+def probabilities(logits: np.ndarray, temperature: float = 1.0, top_k: int | None = None) -> np.ndarray:
+    """The next-token distribution after temperature and top-k (float64, sums to 1).
+
+    Temperature divides the logits: T < 1 sharpens the distribution towards the argmax,
+    T > 1 flattens it towards uniform; T -> 0 is greedy decoding.
+    """
+    if temperature <= 0:
+        raise ValueError(f"temperature must be positive, got {temperature} (use greedy=True for argmax)")
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    if top_k is not None:
+        z = top_k_filter(z, top_k)
+    z = z - z.max()
+    p = np.exp(z)
+    return p / p.sum()
+
+
+def sample_next(logits: np.ndarray, rng: np.random.Generator, temperature: float = 1.0,
+                top_k: int | None = None, greedy: bool = False) -> int:
+    """One token id from a vector of logits (V,)."""
+    if greedy:
+        return int(np.argmax(logits))
+    p = probabilities(logits, temperature, top_k)
+    return int(rng.choice(len(p), p=p))
+
+
+def generate(model: Any, prompt: Any, max_new_tokens: int, temperature: float = 1.0, top_k: int | None = None,
+             greedy: bool = False, seed: int = 0) -> np.ndarray:
+    """Append `max_new_tokens` tokens to `prompt` (1-D ids), one at a time.
+
+    The model only reads the last `block_size` tokens; each step takes the logits at the
+    last position, picks a token and feeds the longer sequence back in.
+    """
+    rng = np.random.default_rng(seed)
+    ids = [int(i) for i in np.asarray(prompt).reshape(-1)]
+    block = model.config.block_size
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            for _ in range(max_new_tokens):
+                context = np.array([ids[-block:]])
+                logits = model(context).data[0, -1]
+                ids.append(sample_next(logits, rng, temperature, top_k, greedy))
+    finally:
+        model.train(was_training)
+    return np.array(ids, dtype=np.int64)
