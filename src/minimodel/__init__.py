@@ -12,6 +12,6 @@
 from minimodel import functional, nn, optim
 from minimodel import functional as F
 from minimodel.module import Module, Parameter
-from minimodel.tensor import Tensor, concatenate, no_grad, stack, tensor
+from minimodel.tensor import Tensor, no_grad, tensor
 
-__all__ = ["F", "Module", "Parameter", "Tensor", "concatenate", "functional", "nn", "no_grad", "optim", "stack", "tensor"]
+__all__ = ["F", "Module", "Parameter", "Tensor", "functional", "nn", "no_grad", "optim", "tensor"]

@@ -378,18 +378,6 @@ class Tensor:
         centred = self - self.mean(axis=axis, keepdims=True)
         return (centred * centred).mean(axis=axis, keepdims=keepdims)
 
-    def masked_fill(self, mask: Any, value: float) -> Tensor:
-        """Where `mask` is True, put `value` (e.g. -inf above the diagonal for causal
-        attention); those positions get no gradient."""
-        mask = np.asarray(mask.data if isinstance(mask, Tensor) else mask, dtype=bool)
-        out = self._make(np.where(mask, np.asarray(value, dtype=self.data.dtype), self.data), (self,), "masked_fill")
-
-        def _backward() -> None:
-            self._accumulate(unbroadcast(np.where(mask, 0.0, out.grad), self.shape))
-
-        out._backward = _backward
-        return out
-
     def relu(self) -> Tensor:
         out = self._make(np.maximum(self.data, 0), (self,), "relu")
 
@@ -398,25 +386,6 @@ class Tensor:
 
         out._backward = _backward
         return out
-
-
-def concatenate(tensors: list[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis; each gets back its own slice of the gradient."""
-    first = tensors[0]
-    out = first._make(np.concatenate([t.data for t in tensors], axis=axis), tuple(tensors), "concatenate")
-
-    def _backward() -> None:
-        ends = np.cumsum([t.shape[axis] for t in tensors])[:-1]
-        for t, g in zip(tensors, np.split(out.grad, ends, axis=axis)):
-            t._accumulate(g)
-
-    out._backward = _backward
-    return out
-
-
-def stack(tensors: list[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors along a new axis (e.g. the hidden states of an RNN, one per time step)."""
-    return concatenate([t.reshape(t.shape[:axis % (t.ndim + 1)] + (1,) + t.shape[axis % (t.ndim + 1):]) for t in tensors], axis=axis)
 
 
 def tensor(data: Any, requires_grad: bool = False) -> Tensor:

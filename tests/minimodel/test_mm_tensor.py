@@ -136,27 +136,11 @@ def test_ndarray_on_the_left():
     np.testing.assert_array_equal(x.grad, np.full(3, 2.0))
 
 
-def test_sqrt_var_masked_fill_gradients():
-    from minimodel import Tensor as T  # noqa: F401
-
+def test_sqrt_and_var_gradients():
     check(lambda a: a.sqrt(), 0.5 + rng.uniform(size=(3, 4)))
     check(lambda a: a.var(axis=-1, keepdims=True), r(2, 5))
     check(lambda a: a.var(), r(3, 4))
-    mask = np.triu(np.ones((4, 4), dtype=bool), k=1)
-    check(lambda a: a.masked_fill(mask, -3.0), r(2, 4, 4))  # a small fill keeps finite differences exact
-    out = Tensor(np.zeros((4, 4))).masked_fill(mask, -np.inf).data
-    assert np.isneginf(out[0, 1]) and out[1, 0] == 0.0
     np.testing.assert_allclose(Tensor(np.arange(4.0)).var().data, np.var(np.arange(4.0)))
-
-
-def test_concatenate_and_stack_gradients():
-    from minimodel import concatenate, stack
-
-    check(lambda a, b: concatenate([a, b], axis=1), r(2, 3), r(2, 5))
-    check(lambda a, b, c: stack([a, b, c], axis=0), r(2, 3), r(2, 3), r(2, 3))
-    check(lambda a, b: stack([a, b], axis=-1), r(2, 3), r(2, 3))
-    assert stack([Tensor(np.zeros((2, 3)))] * 4, axis=1).shape == (2, 4, 3)
-    assert stack([Tensor(np.zeros((2, 3)))] * 4, axis=-1).shape == (2, 3, 4)
 
 
 def test_gradcheck_catches_a_wrong_backward():
