@@ -130,7 +130,7 @@ def break_cmd(
     def show_card() -> None:
         from rich.panel import Panel
 
-        body = (f"{text(b.summary, lang)}\n\n[dim]{'Files' if lang == 'en' else 'Archivos'}: {', '.join(b.files)}[/dim]"
+        body = (f"{text(b.summary, lang)}\n\n[dim]{t('files', lang)}: {', '.join(b.files)}[/dim]"
                 f"\n\n[bold]{text(b.prompt, lang)}[/bold]")
         ui.console().print(Panel(body, title=f"Break {b.id} — {text(b.title, lang)}", title_align="left"))
 
@@ -151,9 +151,7 @@ def break_cmd(
 
     state = loop.begin(ws, b, lang, reference, get_prediction, show_card)
     notes = ws.phase_dir(b.phase) / "notes" / "breaks.md"
-    ui.console().print(
-        f"Applied on branch [bold]{state['branch']}[/bold]. Prediction saved in {notes.relative_to(ws.root)}.\n"
-        "Now: [bold]lynx run[/bold] to observe, [bold]lynx hint[/bold] for a hint, [bold]lynx check[/bold] to test your fix.")
+    ui.console().print(t("applied", lang).format(branch=state["branch"], notes=notes.relative_to(ws.root)))
 
 
 @app.command()
@@ -174,7 +172,7 @@ def hint(
     label = t("hint", lang)
     if all_:
         if not res.texts:
-            out("No hint revealed yet: `lynx hint` shows the first.")
+            out(t("no_hint_yet", lang))
         for i, h in enumerate(res.texts, 1):
             out(f"{style(f'{label} {i}/{res.total}', bold=True)}  {h}")
         return
@@ -208,15 +206,16 @@ def check(lang: LangOpt = None) -> None:
     Example: lynx check
     """
     from lynx import loop
+    from lynx.i18n import ui as t
     from lynx.ui import out, style
 
     ws, lang = _ws(lang)
     state, b = loop.active_break(ws)
     ok, _ = loop.run_check(ws, b, capture=False)
     if ok:
-        out(style("✓ check passes: the bug is gone. Record it with `lynx done`.", fg="green", bold=True))
+        out(style(t("check_ok", lang), fg="green", bold=True))
         return
-    out(style("✗ check fails: the bug is still in. Try `lynx hint`, or `lynx fix --show-diff`.", fg="red", bold=True))
+    out(style(t("check_fail", lang), fg="red", bold=True))
     raise typer.Exit(1)
 
 
@@ -225,6 +224,7 @@ def fix(
     show_diff: Annotated[bool, typer.Option("--show-diff", help="Show what is left to change, as a diff.")] = False,
     step: Annotated[bool, typer.Option("--step", help="With --show-diff: one hunk at a time.")] = False,
     apply: Annotated[bool, typer.Option("--apply", help="Apply the fix (recorded as solved with the solution shown).")] = False,
+    lang: LangOpt = None,
 ) -> None:
     """See the fix of the active break, or apply it if you give up.
 
@@ -233,19 +233,19 @@ def fix(
     Example: lynx fix --show-diff --step
     """
     from lynx import loop, ui
+    from lynx.i18n import ui as t
 
-    ws, _ = _ws()
+    ws, lang = _ws(lang)
     if show_diff == apply:
         raise LynxError("choose one of --show-diff and --apply", "e.g. `lynx fix --show-diff`")
     if apply:
         changed = loop.fix_apply(ws)
-        ui.out("The fix is applied (your own attempt is saved on the branch)." if changed else
-               "Your files already match the fix.")
-        ui.out("Run `lynx check`, then `lynx done`.")
+        ui.out(t("fix_applied" if changed else "fix_nothing", lang))
         return
     diff = loop.fix_diff(ws)
     if not diff.strip():
-        ui.out("Your files already match the fix: run `lynx check`.") if sys.stdout.isatty() else None
+        if sys.stdout.isatty():
+            ui.out(t("fix_nothing", lang))
         return
     if not sys.stdout.isatty():
         sys.stdout.write(diff)
@@ -265,6 +265,7 @@ def done(
     Example: lynx done --calibration partly
     """
     from lynx import loop, prediction, progress, ui
+    from lynx.i18n import ui as t
 
     ws, lang = _ws(lang)
     state = progress.active(ws)
@@ -288,7 +289,7 @@ def done(
         if cal is None:
             raise LynxError(f"--calibration {calibration!r} is not y, partly or n", "e.g. `lynx done --calibration partly`")
     elif state["kind"] == "break" and ui.is_tty():
-        q = "Was your prediction right? [y/partly/n]" if lang == "en" else "¿Acertaste tu predicción? [y/partly/n]"
+        q = t("calibrate", lang)
         while cal is None:
             try:
                 cal = prediction.normalise_calibration(prediction.ask_line(q))
@@ -296,21 +297,22 @@ def done(
                 break
     outcome = "solution" if state.get("fix_applied") else "fixed"
     state = loop.end(ws, outcome, cal)
-    ui.out(f"Done: {state['kind']} {state['id']} recorded ({'fixed with the solution shown' if outcome == 'solution' else 'fixed'}). "
-           f"Back on {state['home']}.")
+    ui.out(t("done", lang).format(kind=state["kind"], id=state["id"], home=state["home"],
+                                  how=t("how_solution" if outcome == "solution" else "how_fixed", lang)))
 
 
 @app.command()
-def abort() -> None:
+def abort(lang: LangOpt = None) -> None:
     """Leave the active break or build without finishing; your work on it is saved on its branch.
 
     Example: lynx abort
     """
     from lynx import loop, ui
+    from lynx.i18n import ui as t
 
-    ws, _ = _ws()
+    ws, lang = _ws(lang)
     state = loop.end(ws, "aborted", None)
-    ui.out(f"Left {state['kind']} {state['id']}; your work on it is kept on {state['branch']}. Back on {state['home']}.")
+    ui.out(t("aborted", lang).format(kind=state["kind"], id=state["id"], branch=state["branch"], home=state["home"]))
 
 
 @app.command()
