@@ -340,3 +340,18 @@ def validate(
         v.print_rows(rows)
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def recover() -> None:
+    """Repair the workspace after an interruption or a corrupt state file; never deletes your work.
+
+    Example: lynx recover
+    """
+    from lynx import lock, ui, workspace
+    from lynx.recover import recover as do_recover
+
+    ws = workspace.load()
+    with lock.held(ws.state_dir):  # a stale lock (its pid is gone) is cleared by lock.held itself
+        for line in do_recover(ws):
+            ui.out(line)
