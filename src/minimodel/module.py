@@ -33,6 +33,12 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
 
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__}("]
+        for name, child in self.children():
+            lines.append("  " + f"({name}): {child!r}".replace("\n", "\n  "))
+        return lines[0] + ")" if len(lines) == 1 else "\n".join(lines) + "\n)"
+
     # ------------------------------------------------------------- walking the tree
     def children(self) -> Iterator[tuple[str, Module]]:
         """Direct sub-modules, in attribute order (lists and tuples of modules count too)."""

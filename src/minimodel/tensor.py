@@ -318,8 +318,11 @@ class Tensor:
         return self.transpose()
 
     def __getitem__(self, index: Any) -> Tensor:
+        # Tensors used as indices are integer arrays in disguise.
         if isinstance(index, Tensor):
             index = index.data.astype(np.int64)
+        elif isinstance(index, tuple):
+            index = tuple(i.data.astype(np.int64) if isinstance(i, Tensor) else i for i in index)
         out = self._make(self.data[index], (self,), "getitem")
 
         def _backward() -> None:

@@ -170,3 +170,9 @@ def test_zero_grad_and_train_eval():
     assert not m.training and not m.blocks[0].training and not m.head.embedding.training
     m.train()
     assert m.blocks[1].training
+
+
+def test_module_repr_shows_the_tree():
+    text = repr(Tiny())
+    assert text.startswith("Tiny(") and "(embed): Embedding(vocab_size=10, d_model=4)" in text
+    assert "(blocks.1): Linear(4, 4, bias=False)" in text and "(head): LMHead(tied to" in text

@@ -151,3 +151,9 @@ def test_gradcheck_catches_a_wrong_backward():
 
     with pytest.raises(AssertionError):
         check(bad_square, r(3))
+
+
+def test_tensor_indices():
+    rows = Tensor(np.array([0, 2, 2]))
+    check(lambda a: a[rows], r(3, 4))
+    check(lambda a: a[rows, Tensor(np.array([1, 1, 3]))], r(3, 4))
