@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gradcheck import check
+from minimodel.gradcheck import check_gradients as check
 from minimodel import F, Module, Tensor
 from minimodel.nn import Embedding, Linear, LMHead
 

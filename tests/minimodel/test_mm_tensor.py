@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gradcheck import check
+from minimodel.gradcheck import check_gradients as check
 from minimodel import Tensor, no_grad
 
 rng = np.random.default_rng(1)
