@@ -1,0 +1,58 @@
+"""How peaked is attention as the head size d_k grows?
+
+Run:  python -m minimodel.programs.attention_scale [--seed 0]
+
+Queries and keys are random with entries of variance 1, T = 16 keys per query. For several
+head sizes d_k the program runs scaled_dot_product_attention and prints, averaged over 64
+sequences and all queries: the largest attention weight of a query (1/16 = 0.0625 is perfectly
+flat, 1.0 is one-hot), the entropy of the weights (ln 16 = 2.773 is flat, 0 is one-hot) and
+the size of the gradient that reaches the queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from minimodel.nn.attention import scaled_dot_product_attention
+from minimodel.tensor import Tensor
+
+T = 16
+BATCH = 64
+HEAD_SIZES = (4, 16, 64, 256, 1024)
+
+
+def measure(d_k: int, seed: int = 0) -> dict[str, float]:
+    rng = np.random.default_rng(seed)
+    q = Tensor(rng.normal(size=(BATCH, T, d_k)), requires_grad=True)
+    k = Tensor(rng.normal(size=(BATCH, T, d_k)), requires_grad=True)
+    v = Tensor(rng.normal(size=(BATCH, T, 8)))
+    out, w = scaled_dot_product_attention(q, k, v)
+    (out * Tensor(rng.normal(size=out.shape))).sum().backward()
+    p = w.data
+    entropy = -(p * np.log(np.clip(p, 1e-300, None))).sum(-1)
+    return {
+        "max_weight": float(p.max(-1).mean()),
+        "entropy": float(entropy.mean()),
+        # Root-mean-square gradient per query entry, times sqrt(d_k) so the sizes are comparable.
+        "grad_q": float(np.sqrt((q.grad**2).mean() * d_k)),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[int, dict[str, float]]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    print(f"T = {T} keys per query: flat weights give max 1/T = {1 / T:.4f}, entropy ln T = {np.log(T):.3f}")
+    print(f"{'d_k':>6}  {'mean max weight':>16}  {'mean entropy':>13}  {'grad to q':>10}")
+    results = {}
+    for d_k in HEAD_SIZES:
+        r = measure(d_k, args.seed)
+        results[d_k] = r
+        print(f"{d_k:>6}  {r['max_weight']:>16.4f}  {r['entropy']:>13.4f}  {r['grad_q']:>10.4f}")
+    return results
+
+
+if __name__ == "__main__":
+    main()
