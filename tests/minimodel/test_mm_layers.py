@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from minimodel.gradcheck import check_gradients as check
 from minimodel import F, Module, Tensor
+from minimodel.gradcheck import check_gradients as check
 from minimodel.nn import Embedding, Linear, LMHead
 
 rng = np.random.default_rng(2)

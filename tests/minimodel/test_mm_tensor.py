@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from minimodel.gradcheck import check_gradients as check
 from minimodel import Tensor, no_grad
+from minimodel.gradcheck import check_gradients as check
 
 rng = np.random.default_rng(1)
 
