@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from lynx.errors import LynxError
+from lynx.faults import checkpoint
 
 # Hooks off for lynx's own calls: a learner's pre-commit hook must not block or alter a break commit.
 BASE = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", "-c", "core.quotePath=false"]
@@ -56,6 +57,7 @@ class Git:
             )
         except git.GitCommandNotFound:
             raise LynxError("git is not installed or not on PATH", "install git and try again") from None
+        checkpoint(f"git {args[0]}")
         if check and status != 0:
             raise LynxError(f"git {args[0]} failed: {first_line(err or out)}", "see `git status`; your files are unchanged",
                             code=2)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from lynx.errors import LynxError
+from lynx.faults import checkpoint
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -32,6 +33,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             pass
         raise
     _fsync_dir(path.parent)
+    checkpoint(f"wrote {path.name}")
 
 
 def _fsync_dir(directory: Path) -> None:
