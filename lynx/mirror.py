@@ -213,7 +213,10 @@ def _theory_page(ph: Phase, page: TheoryPage, lang: str) -> str:
     lines = body.split("\n")
     # The language switch goes right under the first heading, so the page keeps its own title.
     at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
-    lines[at:at] = ["", switch, ""] if at else [switch, ""]
+    insert = ["", switch] if at else [switch]
+    if at >= len(lines) or lines[at].strip():
+        insert.append("")
+    lines[at:at] = insert
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
