@@ -60,5 +60,7 @@ def _kill(proc: subprocess.Popen) -> None:
 
 
 def pytest_argv(test_file: Path, extra: Sequence[str] = ()) -> list[str]:
+    # `-o pythonpath=` and `-o addopts=`: a pytest config further up (a checkout's pyproject.toml) must not
+    # put another copy of minimodel ahead of the learner's src/ on the path.
     return ["python", "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider", "-o", "addopts=",
-            "--rootdir", str(test_file.parent), *extra, str(test_file)]
+            "-o", "pythonpath=", "--rootdir", str(test_file.parent), *extra, str(test_file)]

@@ -128,11 +128,12 @@ def break_cmd(
                         "pass --predict TEXT, --edit (opens $EDITOR) or --no-predict", code=2)
 
     def show_card() -> None:
+        from rich.markup import escape
         from rich.panel import Panel
 
-        body = (f"{text(b.summary, lang)}\n\n[dim]{t('files', lang)}: {', '.join(b.files)}[/dim]"
-                f"\n\n[bold]{text(b.prompt, lang)}[/bold]")
-        ui.console().print(Panel(body, title=f"Break {b.id} — {text(b.title, lang)}", title_align="left"))
+        body = (f"{escape(text(b.summary, lang))}\n\n[dim]{t('files', lang)}: {escape(', '.join(b.files))}[/dim]"
+                f"\n\n[bold]{escape(text(b.prompt, lang))}[/bold]")
+        ui.console().print(Panel(body, title=escape(f"Break {b.id} — {text(b.title, lang)}"), title_align="left"))
 
     def get_prediction() -> str | None:
         if no_predict:
