@@ -76,7 +76,7 @@ def load_quiz(path: Path) -> Quiz:
     seen: set[str] = set()
     id_re = re.compile(rf"^q-{phase}-\d{{2,}}$")
     for i, item in enumerate(raw):
-        q = _question(path, i, item, id_re)
+        q = _question(path, i, item, id_re, f"q-{phase}-NN, e.g. q-{phase}-01")
         if q.id in seen:
             raise ContentError(path, f"questions[{i}] ({q.id}).id", f"duplicate id {q.id!r}", "give every question its own id")
         seen.add(q.id)
@@ -84,13 +84,13 @@ def load_quiz(path: Path) -> Quiz:
     return Quiz(id=qid, phase=phase, title=title, questions=tuple(questions), path=path)  # type: ignore[arg-type]
 
 
-def _question(path: Path, i: int, item: Any, id_re: re.Pattern[str]) -> Question:
+def _question(path: Path, i: int, item: Any, id_re: re.Pattern[str], id_hint: str | None = None) -> Question:
+    """One question (also used by build challenges, whose ids follow another pattern)."""
     where = f"questions[{i}]"
     f = Fields(path, item, where)
     qid = f.str("id")
     if not id_re.match(qid):
-        phase = id_re.pattern.split("-")[1]
-        raise ContentError(path, f"{where}.id", f"bad question id {qid!r}", f"use q-{phase}-NN, e.g. q-{phase}-01")
+        raise ContentError(path, f"{where}.id", f"bad question id {qid!r}", f"use {id_hint or 'an id matching ' + id_re.pattern}")
     # From here on every error names the question id, which is what an author searches for.
     f = Fields(path, item, f"{where} ({qid})")
     f.only(("id", "kind", "topic", "prompt", "options", "expect", "explanation", "cards"))
@@ -176,6 +176,45 @@ def check_all(root: Path) -> list[ContentError]:
         except ContentError as exc:
             errors.append(exc)
     return errors
+
+
+def validate_course(root: Path) -> list:
+    """Rows for `lynx validate`: each quiz file loads, and the flashcards its questions name exist."""
+    from lynx.validate import Row
+
+    rows = []
+    card_ids = _card_ids(root)
+    for path in quiz_files(root):
+        try:
+            quiz = load_quiz(path)
+        except ContentError as exc:
+            rows.append(Row("quiz", path.stem, False, exc.line()))
+            continue
+        unknown = sorted({c for q in quiz.questions for c in q.cards} - card_ids) if card_ids else []
+        kinds = ", ".join(f"{sum(q.kind == k for q in quiz.questions)} {k}" for k in KINDS)
+        rows.append(Row("quiz", quiz.id, not unknown,
+                        f"unknown card ids {unknown} (not in data/cards/)" if unknown
+                        else f"{len(quiz.questions)} questions ({kinds})"))
+    ids: dict[str, str] = {}
+    for row in rows:
+        if row.ok and row.id in ids:
+            rows.append(Row("quiz", row.id, False, f"two files use quiz id {row.id!r}"))
+        ids[row.id] = row.id
+    return rows
+
+
+def _card_ids(root: Path) -> set[str]:
+    """Every card id in data/cards/*.yaml, read loosely (the decks are checked by their own module)."""
+    ids: set[str] = set()
+    for path in sorted((root / "data" / "cards").glob("*.yaml")):
+        try:
+            data = load_yaml(path)
+        except ContentError:
+            continue
+        for card in (data.get("cards") if isinstance(data, dict) else None) or []:
+            if isinstance(card, dict) and isinstance(card.get("id"), str):
+                ids.add(card["id"])
+    return ids
 
 
 def find(root: Path, name: str) -> Quiz:

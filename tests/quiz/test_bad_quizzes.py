@@ -63,3 +63,22 @@ def test_other_commands_report_the_broken_file(ws: Path) -> None:
         r = lynx(*args, cwd=ws, input="{}")
         assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, (args, r.stderr)
         assert "exactly one correct option" in r.stderr
+
+
+def test_validate_hook_reports_broken_files_and_unknown_cards(tmp_path: Path) -> None:
+    from lynx.quiz import validate_course
+
+    quizzes = tmp_path / "data" / "quizzes"
+    cards = tmp_path / "data" / "cards"
+    quizzes.mkdir(parents=True)
+    cards.mkdir(parents=True)
+    (cards / "deck.yaml").write_text("id: d\ncards:\n  - id: c-13-01\n", encoding="utf-8")
+    text = (REPO / QUIZ_FILE).read_text(encoding="utf-8")
+    (quizzes / "phase-13-embeddings.yaml").write_text(text, encoding="utf-8")
+    (quizzes / "phase-14-x.yaml").write_bytes(CORPUS[0].read_bytes())
+    rows = {r.id: r for r in validate_course(tmp_path)}
+    assert not rows["phase-14-x"].ok and "exactly one correct option" in rows["phase-14-x"].message
+    assert not rows["phase-13"].ok and "unknown card ids" in rows["phase-13"].message and "c-13-02" in rows["phase-13"].message
+    (cards / "deck.yaml").write_text((REPO / "data" / "cards" / "embeddings.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    rows = {r.id: r for r in validate_course(tmp_path)}
+    assert rows["phase-13"].ok, rows["phase-13"].message
