@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import sys
+import textwrap
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -209,17 +210,12 @@ def _show_question(con: Any, step: Step, n: int, total: int, lang: str) -> None:
     con.print(f"{t('question', lang, n=n, total=total)} · {q.id} · {text(q.topic, lang)} ({t(q.kind, lang)})",
               style="bold cyan", markup=False)
     con.print(text(q.prompt, lang).strip(), markup=False)
-    if step.order:
-        from rich.table import Table
-        from rich.text import Text
-
-        # A grid gives wrapped options a hanging indent under their own text.
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(justify="right", width=4)
-        grid.add_column()
-        for k, idx in enumerate(step.order):
-            grid.add_row(f"{LETTERS[k]})", Text(text(q.options[idx].text, lang).strip()))
-        con.print(grid)
+    # Options wrap with a hanging indent under their own text, and no trailing padding.
+    width = max(30, (con.width or 80) - 1)
+    for k, idx in enumerate(step.order):
+        lines = textwrap.wrap(text(q.options[idx].text, lang).strip(), width=width,
+                              initial_indent=f"  {LETTERS[k]}) ", subsequent_indent="     ")
+        con.print("\n".join(lines), markup=False, soft_wrap=True)
 
 
 def _ask(con: Any, step: Step, lang: str) -> Answer:
@@ -256,7 +252,9 @@ def _show_feedback(con: Any, step: Step, answer: Answer, g: Grade, lang: str) ->
                       markup=False)
             if q.kind == "multi":
                 con.print(t("partial", lang, right=g.right_picks, of=len(right), wrong=g.wrong_picks), markup=False)
-    con.print(f"{t('why', lang)}: {text(q.explanation, lang).strip()}", style="dim", markup=False)
+    from rich.text import Text
+
+    con.print(Text.assemble((f"{t('why', lang)}: ", "bold"), text(q.explanation, lang).strip()))
 
 
 def _keywords(q: Question, lang: str) -> str:
@@ -322,9 +320,10 @@ def run_json(attempt: Attempt, given: dict[str, str | None]) -> dict[str, Any]:
             g = grade(q, answer, lang)
         except InvalidAnswer as exc:
             error, g = exc.reason.get(lang) or exc.reason["en"], Grade(correct=False)
-        attempt.add(q, answer, g)
-        if answer is None:
-            attempt.answers[-1]["given"] = raw
+        if raw is not None:  # unanswered questions are reported below but not recorded as answers
+            attempt.add(q, answer, g)
+            if answer is None:
+                attempt.answers[-1]["given"] = raw
         item: dict[str, Any] = {"id": q.id, "kind": q.kind, "topic": text(q.topic, lang), "given": raw,
                                 "valid": error is None, "error": error, "correct": g.correct}
         if q.kind == "free":
@@ -341,5 +340,5 @@ def run_json(attempt: Attempt, given: dict[str, str | None]) -> dict[str, Any]:
     return {
         "quiz": attempt.quiz.id, "lang": lang, "review": attempt.review, "finished": finished,
         "score": attempt.score, "total": len(attempt.steps), "seconds": attempt.seconds,
-        "to_review": attempt.missed, "saved": attempt.rel(path) if path else None, "questions": results,
+        "to_review": [r["id"] for r in results if not r["correct"]], "saved": attempt.rel(path) if path else None, "questions": results,
     }

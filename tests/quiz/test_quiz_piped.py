@@ -116,6 +116,10 @@ def test_json_partial_credit_invalid_and_missing(ws: Path, canonical: dict) -> N
     assert items[single[1]["id"]]["given"] is None and items[single[1]["id"]]["error"] == "sin respuesta"
     assert items[free["id"]]["missing"] == [free["expect"][0]["es"][0]]
     assert items[free["id"]]["explanation"] == free["explanation"]["es"]
+    [recorded] = attempts(ws)
+    assert recorded["finished"] is False and recorded["total"] == n and recorded["score"] == n - 4
+    assert single[1]["id"] not in [a["id"] for a in recorded["answers"]], "an unanswered question is not an answer"
+    assert {"id": single[0]["id"], "given": "z", "chosen": [], "correct": False} in recorded["answers"]
 
 
 def test_json_bad_input_is_one_line_exit_2(ws: Path) -> None:
