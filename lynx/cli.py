@@ -5,27 +5,18 @@ from __future__ import annotations
 import sys
 
 from lynx.app import app
-from lynx.commands import loop as _loop  # noqa: F401  (registers commands)
+# The order of these imports is the order of the commands in `lynx --help`.
+from lynx.commands import loop  # noqa: F401,I001  (each module registers its commands)
+from lynx.commands import learn, lab, quiz, build, cards, report  # noqa: F401,E402,I001
 from lynx.errors import LynxError
-
-for _name in ("quiz", "cards", "learn", "build", "lab", "report", "perf"):
-    try:
-        __import__(f"lynx.commands.{_name}")
-    except ModuleNotFoundError as _exc:  # a command module not written yet
-        if _exc.name != f"lynx.commands.{_name}":
-            raise
 
 
 def main() -> None:
     try:
         app(standalone_mode=True)
     except LynxError as exc:
-        _fail(exc)
+        sys.stderr.write(f"lynx: {exc.line()}\n")
+        sys.exit(exc.code)
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         sys.exit(130)
-
-
-def _fail(exc: LynxError) -> None:
-    sys.stderr.write(f"lynx: {exc.line()}\n")
-    sys.exit(exc.code)
