@@ -133,13 +133,19 @@ def run_validator(root: Path, b: Build) -> CheckResult:
     """Run the challenge's tests against the code in ``root``/src (cwd = root, PYTHONPATH = root/src)."""
     from lynx import runner
 
+    tests = b.tests.resolve()
     with tempfile.TemporaryDirectory(prefix="lynx-build-") as tmp:
         report = Path(tmp) / "junit.xml"
-        argv = ["python", "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider", "-o", "addopts=",
-                "-o", "junit_family=xunit1", "--rootdir", str(b.tests), f"--junitxml={report}", str(b.tests)]
+        # An empty config of our own: a pyproject.toml above the tests (a course checkout) must not add its
+        # `pythonpath`, or the validator would test that checkout's src/ instead of the code in ``root``.
+        ini = Path(tmp) / "pytest.ini"
+        ini.write_text("[pytest]\n", encoding="utf-8")
+        argv = ["python", "-m", "pytest", "-c", str(ini), "-q", "--no-header", "-p", "no:cacheprovider",
+                "-o", "junit_family=xunit1", "--rootdir", str(tests), f"--junitxml={report}", str(tests)]
         proc = runner.run(root, argv, b.timeout, capture=True)
-        tests = _read_junit(report) if report.exists() else []
+        found = _read_junit(report) if report.exists() else []
     output = proc.stdout or ""
+    tests = found
     if not tests:  # nothing ran: a syntax error in the learner's file, a broken conftest...
         last = [ln for ln in output.strip().splitlines() if ln.strip()]
         tests = [TestResult("collection", False, _one_line(last[-1] if last else f"pytest exited {proc.returncode}"))]
@@ -289,7 +295,8 @@ def ask_questions(ws: Workspace, b: Build, lang: str) -> list[dict[str, Any]]:
         g = grade(step.question, answer, lang)
         qs._show_feedback(con, step, answer, g, lang)
         q = step.question
-        shown = answer.raw if q.kind == "free" else ", ".join(text(q.options[i].text, lang).strip() for i in answer.chosen)
+        shown = answer.raw if q.kind == "free" else "\n> ".join(
+            f"{'abcdefghijklmnopqrstuvwxyz'[i]}) {text(q.options[i].text, lang).strip()}" for i in answer.chosen)
         answers.append({"id": q.id, "topic": text(q.topic, lang), "prompt": text(q.prompt, lang).strip(),
                         "answer": shown, "correct": g.correct})
     state = active_build(ws)
@@ -346,6 +353,7 @@ def validate_course(root: Path) -> list:
     from lynx.course import Course
     from lynx.validate import Row
 
+    root = root.resolve()
     course = Course(root, use_cache=False)
     rows = []
     for pid in course.phase_ids():

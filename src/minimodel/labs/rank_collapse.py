@@ -202,6 +202,7 @@ def plot(res: dict, path: str) -> None:
     right.plot(epochs, [r0, *res["trained"]["effective_rank_per_epoch"]], marker="o", label="no decay")
     right.plot(epochs, [r0, *res["trained_wd"]["effective_rank_per_epoch"]], marker="o", label="weight decay")
     right.set(title="effective rank per epoch", xlabel="epoch", ylabel="r_eff")
+    right.xaxis.get_major_locator().set_params(integer=True)
     right.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
