@@ -113,6 +113,8 @@ class Attempt:
         self.started = datetime.now(timezone.utc).replace(microsecond=0)
         self._t0 = time.monotonic()
         self.answers: list[dict[str, Any]] = []
+        # A damaged attempts file must stop us before the questions, not after the last answer.
+        quiz_attempts.read(quiz_attempts.path_for(ws, quiz.phase))
 
     @property
     def score(self) -> int:
@@ -134,7 +136,17 @@ class Attempt:
         self.answers.append(entry)
 
     def save(self, finished: bool) -> Path:
+        from lynx import lock
+
         path = quiz_attempts.path_for(self.ws, self.quiz.phase)
+        try:
+            with lock.held(self.ws.state_dir, wait=10.0):  # two quizzes ending together must not drop an attempt
+                self._append(path, finished)
+        except LynxError:
+            self._append(path, finished)  # a long command holds the lock: losing the answers would be worse
+        return path
+
+    def _append(self, path: Path, finished: bool) -> None:
         quiz_attempts.append(path, {
             "quiz": self.quiz.id,
             "started": self.started.isoformat().replace("+00:00", "Z"),
@@ -148,7 +160,6 @@ class Attempt:
             "total": len(self.steps),
             "answers": self.answers,
         })
-        return path
 
     def rel(self, path: Path) -> str:
         try:

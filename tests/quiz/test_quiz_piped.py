@@ -152,3 +152,13 @@ def test_short_quiz_name_and_quizzes_list(ws: Path) -> None:
     r = lynx("quizzes", "--json", "--lang", "es", cwd=ws)
     [row] = [x for x in json.loads(r.stdout) if x["id"] == "phase-13"]
     assert row["attempts"] == 1 and row["best"]["total"] >= 10 and row["title"].startswith("Cuestionario")
+
+
+def test_damaged_attempts_file_stops_before_the_first_question(ws: Path) -> None:
+    path = ws / "learners" / "ana" / "phase-13" / "quiz.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("attempts: [unclosed\n", encoding="utf-8")
+    r = lynx("quiz", "phase-13", cwd=ws, input="1\n" * 20)
+    assert r.returncode == 2 and r.stdout == ""
+    assert "quiz.yaml is damaged" in r.stderr and len(r.stderr.splitlines()) == 1
+    assert path.read_text(encoding="utf-8") == "attempts: [unclosed\n", "never overwritten"
