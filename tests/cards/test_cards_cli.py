@@ -13,7 +13,7 @@ import pytest
 
 from lynx import card as cardmod
 from lynx import deck, review
-from tests.conftest import ENV, lynx
+from lynxtest import ENV, lynx
 
 DAY0 = "2026-03-02T09:00:00+00:00"
 
