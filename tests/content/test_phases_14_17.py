@@ -237,3 +237,51 @@ def test_free_answers_grade(qid: str, lang: str) -> None:
     good, bad = FREE_ANSWERS[qid][lang]
     assert grade(q, Answer(raw=good), lang).correct, good
     assert not grade(q, Answer(raw=bad), lang).correct, bad
+
+
+# --- the "In minimodel" sections point at code that exists ----------------------------
+
+MINIMODEL_NAMES = {
+    "minimodel.nn.embedding": ["Embedding"],
+    "minimodel.nn.rnn": ["RNN", "LSTM"],
+    "minimodel.nn.conv": ["Conv1d"],
+    "minimodel.nn.attention": ["AdditiveScores", "scaled_dot_product_attention", "dot_product_scores",
+                               "causal_mask", "MultiHeadAttention"],
+    "minimodel.nn.norm": ["LayerNorm"],
+    "minimodel.nn.transformer": ["TransformerBlock", "FeedForward", "sinusoidal_positions", "SinusoidalPositions"],
+    "minimodel.nn.gpt": ["GPTConfig", "GPT", "lm_loss", "decay_groups", "configure_optimizer"],
+    "minimodel.nn.lm_head": ["LMHead"],
+    "minimodel.optim": ["AdamW"],
+    "minimodel.schedule": ["clip_grad_norm", "warmup_cosine"],
+    "minimodel.bpe": ["BPETokenizer"],
+    "minimodel.sample": ["top_k_filter", "probabilities", "sample_next", "generate"],
+}
+
+
+def _section(text: str) -> str:
+    m = re.search(r"^## (?:In|En) minimodel\n(.*?)^## ", text, re.S | re.M)
+    assert m, "every page has an `In minimodel` section"
+    return m.group(1)
+
+
+def test_minimodel_names_exist() -> None:
+    import importlib
+
+    sections = "\n".join(_section(f.read_text(encoding="utf-8")) for f in all_page_files())
+    for module, names in MINIMODEL_NAMES.items():
+        mod = importlib.import_module(module)
+        path = "src/" + module.replace(".", "/") + ".py"
+        assert path in sections, f"{path} is not referenced any more: update MINIMODEL_NAMES"
+        for name in names:
+            assert hasattr(mod, name), f"{module}.{name} is cited by a theory page but does not exist"
+            assert f"`{name}`" in sections, f"{name}: update MINIMODEL_NAMES"
+    for path in set(re.findall(r"`(src/minimodel/[\w/]+\.py)`", sections)):
+        assert (REPO / path).is_file(), path
+
+
+@pytest.mark.parametrize("path", all_page_files(), ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_cited_breaks_exist(path: Path) -> None:
+    phase = path.parent.parent.name[:2]
+    for bid in re.findall(r"`(\d\d-\d\d)`", _section(path.read_text(encoding="utf-8"))):
+        assert bid in manifest(phase)["breaks"], bid
+        assert list((REPO / "breaks").glob(f"{bid}-*/break.yaml")), f"no folder for break {bid}"
