@@ -171,6 +171,10 @@ def _lang_path(rel: str, lang: str) -> str:
 
 
 def _quiz_page(root: Path, qz: Quiz, lang: str) -> str:
+    """Title, source, and per question: id, topic, kind, prompt, options (correct ones marked), explanation.
+
+    Each question's anchor is its id (`phase-13.md#q-13-04`), via mkdocs' attr_list extension.
+    """
     here = _lang_path(f"quizzes/{qz.id}.md", lang)
     other = _lang_path(f"quizzes/{qz.id}.md", "es" if lang == "en" else "en")
     source = qz.path.resolve().relative_to(root.resolve()).as_posix()
@@ -185,7 +189,7 @@ def _quiz_page(root: Path, qz: Quiz, lang: str) -> str:
         f"{_l('source', lang)}: `{source}` · {len(qz.questions)} {_l('questions', lang)}.",
     ]
     for q in qz.questions:
-        lines += ["", f"## {q.id} — {text(q.topic, lang)} ({q.kind})", "", text(q.prompt, lang).strip(), ""]
+        lines += ["", f"## {q.id} — {text(q.topic, lang)} ({q.kind}) {{ #{q.id} }}", "", text(q.prompt, lang).strip(), ""]
         if q.kind == "free":
             groups = "; ".join(f" {_l('or', lang)} ".join(f"**{w}**" for w in g[lang]) for g in q.expect)
             lines.append(f"{_l('expected', lang)}: {groups}.")

@@ -98,7 +98,7 @@ def test_quiz_pages_show_every_question_in_both_languages(tmp_path: Path) -> Non
         assert "`data/quizzes/phase-13-embeddings.yaml`" in page
         for q in data["questions"]:
             section = page.split(f"## {q['id']} — ")[1].split("\n## ")[0]
-            assert section.startswith(f"{q['topic'][lang]} ({q['kind']})")
+            assert section.startswith(f"{q['topic'][lang]} ({q['kind']}) {{ #{q['id']} }}\n")
             assert q["prompt"][lang].strip() in section and q["explanation"][lang].strip() in section
             if q["kind"] == "free":
                 assert f"**{q['expect'][0][lang][0]}**" in section
@@ -158,7 +158,8 @@ def test_mkdocs_strict_build(tmp_path: Path) -> None:
     r = build()
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "site" / "quizzes" / "phase-13" / "index.html").is_file()
-    assert (tmp_path / "site" / "es" / "quizzes" / "phase-13" / "index.html").is_file()
+    html = (tmp_path / "site" / "es" / "quizzes" / "phase-13" / "index.html").read_text(encoding="utf-8")
+    assert 'id="q-13-04"' in html, "each question is linkable by its id"
     page = course / "phases/13-embeddings/theory/02-rank.en.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nSee [nowhere](03-missing.en.md).\n", encoding="utf-8")
     assert lynx("render", cwd=course).returncode == 0
