@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import git, lynx
+from lynxtest import git, lynx
 
 NOTES = Path("learners/borja/phase-13/notes/breaks.md")
 LM_HEAD = "src/minimodel/nn/lm_head.py"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, git, lynx
+from lynxtest import REPO, git, lynx
 
 BREAK = "breaks/13-00-tied-vocab/break.yaml"
 

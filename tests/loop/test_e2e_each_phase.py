@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from conftest import git, lynx
-from test_e2e_terminal import finish, spawn
+from lynxtest import git, lynx
+from lynxtest import finish, spawn
 
 PHASES = ["13", "14", "15", "16", "17"]
 

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from conftest import ENV, git
+from lynxtest import finish, git, spawn
 
 NOTES = Path("learners/borja/phase-13/notes/breaks.md")
-
-
-def spawn(args: str, cwd: Path, env: dict | None = None) -> pexpect.spawn:
-    return pexpect.spawn(f"{sys.executable} -m lynx {args}", cwd=str(cwd), env={**ENV, **(env or {})},
-                         encoding="utf-8", timeout=60, dimensions=(50, 120))
-
-
-def finish(p: pexpect.spawn) -> int:
-    p.expect(pexpect.EOF)
-    p.close()
-    assert "Traceback" not in (p.before or "")
-    return p.exitstatus
 
 
 def test_learner_drives_the_loop_in_a_terminal(workspace):

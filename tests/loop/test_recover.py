@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import git, lynx
+from lynxtest import git, lynx
 
 
 def test_corrupt_progress_is_restored_from_git_and_kept_aside(workspace):
