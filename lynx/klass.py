@@ -98,6 +98,8 @@ def _err(proc: subprocess.CompletedProcess) -> str:
 
 def ls_remote(url: str) -> tuple[dict[str, str], str | None]:
     """The remote's branches ``{name: commit}`` and the branch its HEAD points at."""
+    if url.startswith("-"):  # would be read as an option of git (e.g. --upload-pack=...)
+        raise _Unreachable(f"{url!r} is not a repository URL")
     proc = _git(["ls-remote", "--symref", url, "HEAD", "refs/heads/*"])
     if proc.returncode != 0:
         raise _Unreachable(_err(proc))

@@ -148,3 +148,36 @@ def test_attention_cost_crossover():  # c-16-10
     d = 512
     assert all((N * N * d < N * d * d) == (N < d) for N in (64, 511, 512, 513, 4096))
     says("c-16-10", "whenever N < d")
+
+
+def test_uniform_logits_give_a_loss_of_ln_v():  # c-13-14
+    for V in (256, 512):
+        logits = np.zeros((4, V))
+        logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+        assert -logp[:, 7].mean() == pytest.approx(np.log(V))
+    says("c-13-14", "About ln V")
+
+
+def test_causal_mask_keeps_the_diagonal_and_hides_the_future():  # c-15-16
+    T = 5
+    keep = np.tril(np.ones((T, T), dtype=bool), k=0)
+    assert all(keep[i, j] == (j <= i) for i in range(T) for j in range(T))
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(T, 4))
+
+    def attend(X):
+        s = np.where(keep, X @ X.T, -np.inf)
+        p = np.exp(s - s.max(1, keepdims=True))
+        return (p / p.sum(1, keepdims=True)) @ X
+
+    Y = X.copy()
+    Y[3] += 1.0  # change a future token: outputs 0..2 must not move
+    np.testing.assert_allclose(attend(X)[:3], attend(Y)[:3])
+    says("c-15-16", "np.tril with k=0")
+
+
+def test_top_k_takes_the_last_k_of_argsort():  # c-17-12
+    logits = np.array([0.1, 2.0, -1.0, 3.0, 0.5])
+    top2 = np.argsort(logits)[-2:]
+    assert set(top2) == {1, 3} and np.argsort(logits)[-1:] == [np.argmax(logits)]
+    says("c-17-12", "last k indices")
