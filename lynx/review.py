@@ -210,7 +210,10 @@ def test(ws: Workspace, cards: list[Card], pool: list[Card], lang: str, count: i
             if ok:
                 out(style(t("right", lang), fg="green"))
             else:
-                out(style(t("wrong", lang), fg="red") + " " + text(c.term, lang) + " — " + first_sentence(text(c.back, lang)))
+                right = ""
+                if q["kind"] == "choice":
+                    right = "abcd"[[o.id for o in q["options"]].index(c.id)] + ") "
+                out(style(t("wrong", lang), fg="red") + f" {right}{text(c.term, lang)} — {first_sentence(text(c.back, lang))}")
     except Stop:
         out(t("stopped", lang))
     result = {"mode": "test", "at": cardmod.iso(cardmod.now()), "total": len(correct) + len(missed),
@@ -241,7 +244,11 @@ def term_matches(answer: str, c: Card) -> bool:
         return False
     for lang in ("en", "es"):
         want = _plain(normalize(c.term[lang]))
-        if got == want or difflib.SequenceMatcher(None, got, want).ratio() >= 0.8:
+        if got == want or difflib.SequenceMatcher(None, got, want).ratio() >= 0.85:
+            return True
+        # Or every content word of the term, in any order: "mask causal" for "The causal mask".
+        words = [w for w in want.split() if len(w) >= 4]
+        if words and all(any(difflib.SequenceMatcher(None, w, g).ratio() >= 0.8 for g in got.split()) for w in words):
             return True
     return False
 
