@@ -335,7 +335,7 @@ def prove(root: Path, b: Build, break_patches: list[tuple[str, Path]]) -> list[t
     if stub is None:
         rows.append((b.id, False, f"stub.patch does not apply to the reference: {err}"))
     else:
-        still = [t.name for t in stub.tests if t.passed]
+        still = _grouped(t.name for t in stub.tests if t.passed)
         rows.append((b.id, not still, f"reference passes {len(ref.tests)}/{len(ref.tests)} tests; stub fails "
                      f"{len(stub.failed)}/{len(stub.tests)}" + (f" (passes: {', '.join(still[:3])})" if still else "")))
     for bid, patch in break_patches:
@@ -343,10 +343,19 @@ def prove(root: Path, b: Build, break_patches: list[tuple[str, Path]]) -> list[t
         if res is None:
             rows.append((f"{b.id}/{bid}", False, f"break.patch does not apply to the reference: {err}"))
             continue
-        caught = [t.name for t in res.failed]
-        rows.append((f"{b.id}/{bid}", bool(caught), f"caught by {', '.join(caught[:3])}" + (" …" if len(caught) > 3 else "")
-                     if caught else f"no validator test fails with break {bid} applied"))
+        caught = _grouped(t.name for t in res.failed)
+        rows.append((f"{b.id}/{bid}", bool(caught), f"caught by {', '.join(caught)}" if caught
+                     else f"no validator test fails with break {bid} applied"))
     return rows
+
+
+def _grouped(names) -> list[str]:
+    """`test_x[a]`, `test_x[b]` -> `test_x (2 cases)`: short, and free of brackets a table might eat."""
+    counts: dict[str, int] = {}
+    for name in names:
+        base = name.split("[", 1)[0]
+        counts[base] = counts.get(base, 0) + 1
+    return [f"{base} ({n} cases)" if n > 1 else base for base, n in counts.items()]
 
 
 def validate_course(root: Path) -> list:
