@@ -1,0 +1,94 @@
+"""The transformer block (Vaswani et al. 2017) in its pre-norm form (GPT-2; Xiong et al. 2020).
+
+Build challenge of phase 16 (with norm.py): write FeedForward.forward, TransformerBlock.forward and
+sinusoidal_positions yourself. `lynx build 16 --check` runs the validator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minimodel.module import Module
+from minimodel.nn.activations import gelu
+from minimodel.nn.attention import MultiHeadAttention
+from minimodel.nn.dropout import Dropout
+from minimodel.nn.linear import Linear
+from minimodel.nn.norm import LayerNorm
+from minimodel.tensor import Tensor
+
+
+class FeedForward(Module):
+    """Position-wise FFN: Linear(d, 4d) -> GELU -> Linear(4d, d), applied to every position on
+    its own (the same weights at every t; no mixing across positions, that is attention's job)."""
+
+    def __init__(self, d_model: int, d_hidden: int | None = None, dropout: float = 0.0, seed: int = 0,
+                 rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
+        super().__init__()
+        rng = rng if rng is not None else np.random.default_rng()
+        d_hidden = d_hidden or 4 * d_model
+        self.up = Linear(d_model, d_hidden, rng=rng, dtype=dtype)
+        self.down = Linear(d_hidden, d_model, rng=rng, dtype=dtype)
+        self.drop = Dropout(dropout, seed=seed)
+
+    def forward(self, x: Tensor) -> Tensor:
+        # up-project, GELU, down-project, dropout: every position on its own
+        raise NotImplementedError("FeedForward.forward: Linear -> gelu -> Linear -> Dropout")
+
+
+class TransformerBlock(Module):
+    """x -> x + attn(ln1(x)) -> x + ffn(ln2(x))   (pre-norm).
+
+    The residual stream x is never normalised itself: each sub-layer reads a normalised COPY
+    and ADDS its result back. So a block whose sub-layers output zero is exactly the identity,
+    and the gradient has a clean path from the loss to the embeddings through the additions.
+    (Post-norm, the 2017 layout, is x -> ln(x + sublayer(x)); it needs learning-rate warm-up
+    to train deep stacks.)
+    """
+
+    def __init__(self, d_model: int, n_heads: int, causal: bool = True, dropout: float = 0.0, seed: int = 0,
+                 rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
+        super().__init__()
+        rng = rng if rng is not None else np.random.default_rng()
+        self.ln1 = LayerNorm(d_model, dtype=dtype)
+        self.attn = MultiHeadAttention(d_model, n_heads, causal=causal, rng=rng, dtype=dtype)
+        self.drop = Dropout(dropout, seed=seed)
+        self.ln2 = LayerNorm(d_model, dtype=dtype)
+        self.ffn = FeedForward(d_model, dropout=dropout, seed=seed + 1, rng=rng, dtype=dtype)
+
+    def forward(self, x: Tensor) -> Tensor:
+        # Pre-norm: each sub-layer reads a NORMALISED COPY of x, and its output is ADDED to x itself.
+        # 1. attention sub-layer (self.ln1, self.attn, self.drop)   2. feed-forward sub-layer (self.ln2, self.ffn)
+        raise NotImplementedError("TransformerBlock.forward: see the steps above")
+
+
+def sinusoidal_positions(n_positions: int, d_model: int) -> np.ndarray:
+    """The fixed encodings of Vaswani et al. (2017), shape (n_positions, d_model):
+
+        PE[p, 2i]   = sin(p / 10000^(2i/d))
+        PE[p, 2i+1] = cos(p / 10000^(2i/d))
+
+    Each pair of dimensions is a clock turning at its own speed, from one turn every 2*pi
+    positions down to one every 10000*2*pi. Shifting by k positions is a rotation of every
+    pair, the same for all p, which makes relative offsets easy to read off.
+    """
+    if d_model % 2:
+        raise ValueError(f"sinusoidal_positions: d_model must be even, got {d_model}")
+    # angle[p, i] = p / 10000^(2i / d_model) for i = 0 .. d_model/2 - 1; sines in the even columns,
+    # cosines in the odd ones. Return a float64 array of shape (n_positions, d_model).
+    raise NotImplementedError("sinusoidal_positions: see the formula above")
+
+
+class SinusoidalPositions(Module):
+    """Adds the fixed sinusoidal encodings to x of shape (B, T, d). No parameters."""
+
+    def __init__(self, max_len: int, d_model: int) -> None:
+        super().__init__()
+        self.table = sinusoidal_positions(max_len, d_model)  # a plain array, not a Parameter
+
+    def forward(self, x: Tensor) -> Tensor:
+        T = x.shape[1]
+        if T > len(self.table):
+            raise ValueError(f"SinusoidalPositions: sequence of length {T} exceeds max_len {len(self.table)}")
+        return x + Tensor(self.table[:T].astype(x.dtype))
