@@ -141,23 +141,40 @@ def interval_text(entry: dict[str, Any], at: datetime) -> str:
 
 
 # -- misses elsewhere: due tomorrow ---------------------------------------------------
+# Misses are read as (what, when) pairs — quiz question ids, break ids, card ids — and only
+# then turned into cards, so `lynx class` can keep the pairs it read from a learner's commit.
 def missed(ws: Workspace, data: dict[str, Any] | None = None) -> dict[str, list[datetime]]:
-    """When each card was last missed outside the spaced review: quizzes, breaks, --test."""
+    """When each card was missed outside the spaced review: quizzes, breaks, --test."""
+    from lynx.cache import cached
+
+    cache = ws.course.cache
+    quiz_wrong = [pair for path in sorted(ws.learner_dir.glob("phase-*/quiz.yaml"))
+                  for pair in cached(cache, path, _wrong_answers_in)]
+    progress = read_json(ws.learner_dir / "progress.json", default=None)
+    return combine(quiz_wrong, wrong_breaks(progress), card_test_misses(data), question_cards(ws.root, cache),
+                   lambda bid: list(ws.course.brk(bid).cards))
+
+
+def combine(quiz_wrong: list[list], break_wrong: list[list], test_missed: list[list],
+            qcards: dict[str, list[str]], bcards) -> dict[str, list[datetime]]:
+    """``{card id: [when missed, ...]}`` from the three kinds of misses; ``bcards(break id)`` gives a break's cards."""
     events: dict[str, list[datetime]] = {}
 
-    def add(cards: Iterable[str], at: datetime | None) -> None:
-        if at is None:
-            return
-        for c in cards:
-            events.setdefault(c, []).append(at)
+    def add(cards: Iterable[str], when: Any) -> None:
+        at = _time_or_none(when)
+        if at is not None:
+            for c in cards:
+                events.setdefault(c, []).append(at)
 
-    for cards, at in _quiz_misses(ws):
-        add(cards, at)
-    for cards, at in _break_misses(ws):
-        add(cards, at)
-    for s in (data or {}).get("sessions", []):
-        if s.get("mode") == "test" and s.get("missed"):
-            add(s["missed"], _time_or_none(s.get("at")))
+    for qid, when in quiz_wrong:
+        add(qcards.get(qid, []), when)
+    for bid, when in break_wrong:
+        try:
+            add(bcards(bid), when)
+        except LynxError:  # a break removed from the course: its misses no longer point anywhere
+            pass
+    for cid, when in test_missed:
+        add([cid], when)
     return events
 
 
@@ -170,26 +187,17 @@ def _time_or_none(value: Any) -> datetime | None:
         return None
 
 
-def _quiz_misses(ws: Workspace) -> list[tuple[list[str], datetime | None]]:
+def question_cards(root: Path, cache: Path | None) -> dict[str, list[str]]:
+    """``{question id: [card ids]}`` over every quiz of the course in ``root``."""
     from lynx.cache import cached
 
-    cache = ws.course.cache
-    question_cards: dict[str, list[str]] = {}
-    for path in sorted((ws.data_dir / "quizzes").glob("*.yaml")):
-        question_cards.update(cached(cache, path, _cards_of_questions))
-    if not any(question_cards.values()):
-        return []
-    out = []
-    for path in sorted(ws.learner_dir.glob("phase-*/quiz.yaml")):
-        for qid, when in cached(cache, path, _wrong_answers):
-            cards = question_cards.get(qid)
-            if cards:
-                out.append((cards, _time_or_none(when)))
+    out: dict[str, list[str]] = {}
+    for path in sorted((root / "data" / "quizzes").glob("*.yaml")):
+        out.update(cached(cache, path, _cards_of_questions))
     return out
 
 
 def _cards_of_questions(path: Path) -> dict[str, list[str]]:
-    """``{question id: [card ids]}`` of one quiz file (cacheable)."""
     from lynx.content import load_yaml
 
     data = load_yaml(path)
@@ -200,12 +208,15 @@ def _cards_of_questions(path: Path) -> dict[str, list[str]]:
     return out
 
 
-def _wrong_answers(path: Path) -> list[list[str]]:
-    """``[[question id, when], ...]`` for every wrong answer in a learner's quiz.yaml (cacheable)."""
+def _wrong_answers_in(path: Path) -> list[list]:
     from lynx.content import load_yaml
 
-    data = load_yaml(path)
-    attempts = data.get("attempts") if isinstance(data, dict) else data
+    return wrong_answers(load_yaml(path))
+
+
+def wrong_answers(quiz_file: Any) -> list[list]:
+    """``[[question id, when], ...]`` for every wrong answer in a learner's parsed quiz.yaml."""
+    attempts = quiz_file.get("attempts") if isinstance(quiz_file, dict) else quiz_file
     out = []
     for a in attempts if isinstance(attempts, list) else []:
         if not isinstance(a, dict):
@@ -221,21 +232,24 @@ def _wrong_answers(path: Path) -> list[list[str]]:
     return out
 
 
-def _break_misses(ws: Workspace) -> list[tuple[list[str], datetime | None]]:
-    progress = read_json(ws.learner_dir / "progress.json", default=None)
+def wrong_breaks(progress: Any) -> list[list]:
+    """``[[break id, when], ...]`` for every attempt whose prediction the learner marked wrong."""
     if not isinstance(progress, dict) or not isinstance(progress.get("breaks"), dict):
         return []
     out = []
     for bid, entry in progress["breaks"].items():
-        wrong = [a for a in (entry or {}).get("attempts", []) if isinstance(a, dict) and a.get("calibration") == "n"]
-        if not wrong:
-            continue
-        try:
-            cards = list(ws.course.brk(bid).cards)
-        except LynxError:  # a break removed from the course: its misses no longer point anywhere
-            continue
-        for a in wrong:
-            out.append((cards, _time_or_none(a.get("ended") or a.get("started"))))
+        for a in (entry or {}).get("attempts", []) if isinstance(entry, dict) else []:
+            if isinstance(a, dict) and a.get("calibration") == "n":
+                out.append([bid, a.get("ended") or a.get("started")])
+    return out
+
+
+def card_test_misses(states: Any) -> list[list]:
+    """``[[card id, when], ...]`` for the cards missed in ``lynx cards --test``."""
+    out = []
+    for s in (states or {}).get("sessions", []) if isinstance(states, dict) else []:
+        if isinstance(s, dict) and s.get("mode") == "test":
+            out += [[cid, s.get("at")] for cid in s.get("missed") or []]
     return out
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from lynx.errors import LynxError
 
-SUMMARY_VERSION = 1  # bump when the summary read from a learner's commit changes shape
+SUMMARY_VERSION = 2  # bump when the summary read from a learner's commit changes shape
 GIT_ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "SSH_ASKPASS": "true",
            "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")}
 # Fetches into one cache repository run side by side: no FETCH_HEAD, no auto-gc, no maintenance.
@@ -348,11 +348,14 @@ def summarize(progress: Any, cards: Any, quizzes: dict[str, str]) -> dict[str, A
             when = a.get("ended") or a.get("started")
             if isinstance(when, str):
                 stamps.append((when, bid.split("-", 1)[0]))
+    from lynx import card as cardmod
     from lynx.quiz_attempts import best
 
     quiz = {}
+    quiz_wrong = []
     for phase, text in sorted(quizzes.items()):
         attempts = _quiz_attempts(text)
+        quiz_wrong.append(cardmod.wrong_answers(attempts))
         top = best(attempts)
         if top:
             quiz[phase] = f"{top[0]}/{top[1]}"
@@ -363,14 +366,18 @@ def summarize(progress: Any, cards: Any, quizzes: dict[str, str]) -> dict[str, A
         if isinstance(b, dict) and isinstance(b.get("at"), str):
             stamps.append((b["at"], phase))
     cal = calibration.tally(calibration.rated(progress))
-    dues = []
+    states = {}  # card id -> the two FSRS dates that decide when it is due
     if isinstance(cards, dict) and isinstance(cards.get("cards"), dict):
-        dues = sorted(e["fsrs"]["due"] for e in cards["cards"].values()
-                      if isinstance(e, dict) and isinstance(e.get("fsrs"), dict) and isinstance(e["fsrs"].get("due"), str))
+        for cid, e in cards["cards"].items():
+            f = e.get("fsrs") if isinstance(e, dict) else None
+            if isinstance(f, dict) and isinstance(f.get("due"), str):
+                states[cid] = {"due": f["due"], "last_review": f.get("last_review")}
     phase = max(stamps, key=lambda s: _stamp(s[0]))[1] if stamps else None
     return {"phase": phase, "breaks_done": done, "breaks_with_solution": solution, "breaks_tried": tried,
             "hints": hints, "hints_per_break": round(hints / tried, 2) if tried else None, "quiz": quiz,
-            "calibration": cal["score"], "predictions_rated": cal["rated"], "card_dues": dues,
+            "calibration": cal["score"], "predictions_rated": cal["rated"], "cards": states,
+            "missed": {"quiz": [m for a in quiz_wrong for m in a], "breaks": cardmod.wrong_breaks(progress),
+                       "tests": cardmod.card_test_misses(cards)},
             "last_activity": max((s[0] for s in stamps), key=_stamp) if stamps else None}
 
 
@@ -397,10 +404,20 @@ def _stamp(value: str) -> datetime:
 COLUMNS = ["name", "phase", "breaks_done", "hints_per_break", "quiz", "calibration", "cards_due", "last_activity", "note"]
 
 
-def rows(learners: list[Learner], at: datetime) -> list[dict[str, Any]]:
-    from lynx.card import next_day, parse_time
+def rows(learners: list[Learner], at: datetime, course: Path | None = None) -> list[dict[str, Any]]:
+    """One row per learner. ``course`` (the teacher's workspace or the bundled course) says which
+    cards a missed quiz question or a wrong prediction brings back, as in the learner's `lynx cards`."""
+    from lynx import card as cardmod
 
-    end_today = next_day(at)
+    qcards: dict[str, list[str]] = {}
+    bcards = _no_cards
+    if course is not None:
+        from lynx.cache import cache_dir_for
+        from lynx.course import Course
+
+        qcards = cardmod.question_cards(course, cache_dir_for(course))
+        c = Course(course)
+        bcards = lambda bid: list(c.brk(bid).cards)  # noqa: E731
     out = []
     for lr in learners:
         s = lr.summary or {}
@@ -419,11 +436,30 @@ def rows(learners: list[Learner], at: datetime) -> list[dict[str, Any]]:
             "quiz": s.get("quiz") if has else None,
             "calibration": s.get("calibration") if has else None,
             "predictions_rated": s.get("predictions_rated") if has else None,
-            "cards_due": sum(1 for d in s.get("card_dues", []) if parse_time(d) < end_today) if has else None,
+            "cards_due": _cards_due(s, at, qcards, bcards) if has else None,
             "last_activity": last,
             "note": lr.error or ("" if has or not lr.commit else "no lynx data yet"),
         })
     return sorted(out, key=lambda r: r["name"])
+
+
+def _no_cards(bid: str) -> list[str]:
+    return []
+
+
+def _cards_due(s: dict[str, Any], at: datetime, qcards: dict[str, list[str]], bcards) -> int:
+    """Cards due by the end of today, counted as the learner's own `lynx cards --stats` would."""
+    from lynx import card as cardmod
+
+    m = s.get("missed") or {}
+    misses = cardmod.combine(m.get("quiz", []), m.get("breaks", []), m.get("tests", []), qcards, bcards)
+    end_today = cardmod.next_day(at)
+    due = 0
+    for cid in set(s.get("cards", {})) | set(misses):
+        st = s.get("cards", {}).get(cid)
+        d = cardmod.due_at({"fsrs": st} if st else None, misses.get(cid, []))
+        due += d is not None and d < end_today
+    return due
 
 
 def cell(row: dict[str, Any], col: str) -> str:

@@ -75,18 +75,20 @@ def class_(
         remotes += klass.read_class_file(path)
     if not remotes:
         raise LynxError("no learners' remotes given", "pass --remote URL (repeatable) or write a class.yaml with `remotes:`")
-    ws_lang = None
-    if cache is None:
-        try:
-            from lynx import workspace
+    from lynx import workspace
 
-            ws = workspace.load()
-            cache, ws_lang = ws.state_dir / "class", ws.lang
+    try:  # inside the teacher's own workspace: its course, its language, its cache
+        ws = workspace.load()
+        course, ws_lang, cache = ws.root, ws.lang, cache or ws.state_dir / "class"
+    except LynxError:
+        ws_lang, cache = None, cache or klass.default_cache()
+        try:
+            course = workspace.bundled_course()
         except LynxError:
-            cache = klass.default_cache()
+            course = None
     lang = i18n.resolve(lang, ws_lang)
     learners = klass.collect(remotes, klass.ClassCache(cache), jobs)
-    table = klass.rows(learners, now())
+    table = klass.rows(learners, now(), course)
     if json_out:
         from lynx.ui import print_json
 

@@ -105,6 +105,21 @@ def test_table_over_three_bare_remotes(klass):
     total = len(quiz_answers(klass / "ana", wrong=""))
     assert ana["quiz"] == {"13": f"{total - 1}/{total}"}
     assert ana["cards_due"] == 2  # learned on 2026-03-02, long due by now
+    # Two days on, the cards of her wrongly predicted break and of her missed quiz question are due too,
+    # as her own `lynx cards` would show them.
+    from datetime import datetime, timedelta, timezone
+
+    from lynx import card as cardmod
+    from lynx.course import Course
+
+    expect = {"c-13-01", "c-13-02"} | set(Course(klass / "ana").brk("13-00").cards)
+    expect |= set(cardmod.question_cards(klass / "ana", None).get("q-13-01", []))
+    later = cardmod.iso(datetime.now(timezone.utc) + timedelta(days=2))
+    r = lynx("class", "--remote", str(remotes / "ana.git"), "--cache", str(klass / "cache"), "--json", cwd=klass,
+             env={"LYNX_NOW": later})
+    assert json.loads(r.stdout)[0]["cards_due"] == len(expect) > 2
+    r = lynx("cards", "--stats", "--json", cwd=klass / "ana", env={"LYNX_NOW": later})
+    assert json.loads(r.stdout)["due_today"] == len(expect)
     assert (bob["breaks_done"], bob["breaks_with_solution"], bob["hints_per_break"], bob["calibration"]) == (1, 0, 1.0, 1.0)
     assert bob["last_activity"] and ana["last_activity"]
     # No lynx data: a row with empty cells, not an error.
