@@ -16,7 +16,6 @@ from typing import Any
 from lynx.content import LANGS, ContentError, Fields, bilingual, load_yaml
 
 KINDS = ("single", "multi", "free")
-QUIZ_ID_RE = re.compile(r"^phase-(\d{2})$")
 CARD_ID_RE = re.compile(r"^c-\d{2}-\d{2,}$")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -221,8 +220,9 @@ def find(root: Path, name: str) -> Quiz:
     """The quiz called ``name`` (``phase-13``, or just ``13``) under ``root``."""
     from lynx.errors import LynxError
 
-    qid = f"phase-{name}" if re.fullmatch(r"\d{2}", name) else name
-    m = QUIZ_ID_RE.match(qid)
+    # Accept `13`, `phase-13` and the file's stem `phase-13-embeddings`.
+    m = re.fullmatch(r"(?:phase-)?(\d{2})(?:-[a-z0-9-]+)?", name)
+    qid = f"phase-{m.group(1)}" if m else name
     if not m:
         raise LynxError(f"bad quiz name {name!r}", "use a quiz id like phase-13 (see `lynx quizzes`)")
     # Files are named phase-NN-slug.yaml; load only the matching one so a broken
