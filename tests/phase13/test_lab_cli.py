@@ -1,0 +1,51 @@
+"""`lynx lab 13 rank-collapse`: the lab as data in the manifest, run on the learner's code, args passed through."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import lynx
+
+
+def test_lab_lists_and_runs_with_extra_args(ws, tmp_path):
+    out = lynx(ws, "lab", "13", check=True).stdout
+    assert "rank-collapse" in out
+    png = tmp_path / "spectra.png"
+    proc = lynx(ws, "lab", "13", "rank-collapse", "--epochs", "1", "--json", "--plot", str(png), check=True)
+    data = json.loads(proc.stdout)
+    assert data["config"]["epochs"] == 1 and len(data["trained"]["effective_rank_per_epoch"]) == 1
+    assert data["init"]["effective_rank"] > data["trained"]["effective_rank"]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_lab_runs_the_learners_code(ws):
+    """The lab imports the learner's src/ (not lynx's copy), and its exit status comes back."""
+    emb = ws / "src" / "minimodel" / "nn" / "embedding.py"
+    code = emb.read_text(encoding="utf-8")
+    emb.write_text(code.replace("        ids = self._check_ids(ids)\n",
+                                "        raise RuntimeError('a bug in bea embedding')\n", 1), encoding="utf-8")
+    proc = lynx(ws, "lab", "13", "rank-collapse", "--epochs", "1")
+    assert proc.returncode == 1 and "a bug in bea embedding" in proc.stderr
+
+
+def test_lab_errors(ws):
+    proc = lynx(ws, "lab", "13", "nope")
+    assert proc.returncode == 2 and "no lab 'nope'" in proc.stderr and "rank-collapse" in proc.stderr
+    proc = lynx(ws, "lab", "13", "rank-collapse", "--epochs", "0")
+    assert proc.returncode == 2 and "--epochs must be at least 1" in proc.stderr
+    assert "phase 14 has no labs" in lynx(ws, "lab", "14").stdout.lower()
+
+
+def test_validate_checks_the_lab_module(tmp_path):
+    import shutil
+
+    from conftest import REPO
+    from lynx.lab import validate_course
+
+    rows = {r.id: r for r in validate_course(REPO)}
+    assert rows["13/rank-collapse"].ok
+    course = tmp_path / "c"
+    shutil.copytree(REPO / "phases", course / "phases")
+    (course / "src").mkdir()
+    rows = {r.id: r for r in validate_course(course)}
+    assert not rows["13/rank-collapse"].ok and "not found under src/" in rows["13/rank-collapse"].message
