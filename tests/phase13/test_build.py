@@ -176,8 +176,8 @@ def test_abort_keeps_the_work_and_an_abort_never_undoes_a_pass(ws):
 def test_refusals(ws):
     proc = lynx(ws, "build", "13", "--check")
     assert proc.returncode == 2 and "no build challenge is active" in proc.stderr
-    proc = lynx(ws, "build", "14")
-    assert proc.returncode == 2 and "no build challenge" in proc.stderr
+    proc = lynx(ws, "build", "99")
+    assert proc.returncode == 2 and "unknown phase" in proc.stderr
     # uncommitted work on the stubbed file is never overwritten
     (ws / TARGET).write_text("# mine\n", encoding="utf-8")
     proc = lynx(ws, "build", "13")
@@ -195,3 +195,10 @@ def test_a_syntax_error_is_reported_not_crashed(ws):
     (ws / TARGET).write_text("def broken(:\n", encoding="utf-8")
     proc = lynx(ws, "build", "13", "--check")
     assert proc.returncode == 1 and "FAIL" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_a_phase_without_a_build(ws):
+    manifest = ws / "phases" / "13-embeddings" / "phase.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("build: build\n", ""), encoding="utf-8")
+    proc = lynx(ws, "build", "13")
+    assert proc.returncode == 2 and "phase 13 has no build challenge" in proc.stderr
