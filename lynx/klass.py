@@ -19,6 +19,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
@@ -226,13 +227,11 @@ class ClassCache:
         if not stale:
             return learners  # nothing moved since the last run: no fetch, no read
         repo = self.repo_for(remote.url)
-        if not (repo / "HEAD").exists():
-            proc = _git(["init", "--bare", "--quiet", str(repo)])
-            if proc.returncode != 0:
-                raise LynxError(f"cannot make the class cache in {repo}: {_err(proc)}", "pass --cache DIR")
         specs = [f"+refs/heads/{lr.branch}:refs/lynx/{lr.branch}" for lr in stale]
-        proc = _git([*FETCH_CONFIG, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc",
-                     remote.url, *specs], cwd=repo)
+        proc = self._fetch(repo, remote.url, specs)
+        if proc.returncode != 0 and (repo / "HEAD").exists():
+            shutil.rmtree(repo, ignore_errors=True)  # a damaged cache is only a cache: start it again once
+            proc = self._fetch(repo, remote.url, specs)
         if proc.returncode != 0:
             return [Learner(remote, lr.branch, error=f"fetch failed: {_err(proc)}") for lr in learners]
         reader = ObjectReader(repo)
@@ -242,6 +241,15 @@ class ClassCache:
         finally:
             reader.close()
         return learners
+
+    @staticmethod
+    def _fetch(repo: Path, url: str, specs: list[str]) -> subprocess.CompletedProcess:
+        if not (repo / "HEAD").exists():
+            proc = _git(["init", "--bare", "--quiet", str(repo)])
+            if proc.returncode != 0:
+                raise LynxError(f"cannot make the class cache in {repo}: {_err(proc)}", "pass --cache DIR")
+        return _git([*FETCH_CONFIG, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc",
+                     url, *specs], cwd=repo)
 
     def save(self, learners: list[Learner]) -> None:
         """Remember each branch's commit and its summary; forget summaries no branch points at any more."""

@@ -142,6 +142,8 @@ def test_second_run_fetches_nothing_and_a_new_push_shows_up(klass, tmp_path):
     r = lynx("cards", "--learn", "--count", "1", cwd=bob, input="\ny\n", env={"LYNX_NOW": "2026-03-02T09:00:00Z"})
     assert r.returncode == 0, r.stderr
     push(bob, remotes / "bob.git")
+    for config in (klass / "cache2" / "repos").glob("*.git/config"):
+        config.write_text("[core\n garbage")  # a damaged cache is rebuilt, not reported
     third, _ = run_class(klass, *args, cache="cache2")
     old = {r["name"]: r for r in first}["bob"]
     new = {r["name"]: r for r in third}["bob"]
