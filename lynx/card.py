@@ -81,11 +81,37 @@ def load_states(ws: Workspace) -> dict[str, Any]:
     data.setdefault("cards", {})
     data.setdefault("log", [])
     data.setdefault("sessions", [])
+    for cid, e in data["cards"].items():
+        f = e.get("fsrs") if isinstance(e, dict) else None
+        if not (isinstance(f, dict) and isinstance(f.get("due"), str) and isinstance(e.get("introduced"), str)):
+            raise LynxError(f"{path}: card {cid} has an unexpected shape", "run `lynx recover` to restore it from git history")
     return data
 
 
 def save_states(ws: Workspace, data: dict[str, Any]) -> None:
     write_json(states_path(ws), data)
+
+
+def record(ws: Workspace, card_id: str, rating: int, at: datetime) -> dict[str, Any]:
+    """Review one card and save at once: read, change, write under the workspace lock, so two
+    sessions side by side (or a session and `lynx done`) never lose each other's ratings."""
+    from lynx import lock
+
+    with lock.held(ws.state_dir):
+        data = load_states(ws)
+        entry = review(data, card_id, rating, at)
+        save_states(ws, data)
+    return entry
+
+
+def add_session(ws: Workspace, result: dict[str, Any]) -> None:
+    """Keep the result of a --test or --match session (test misses bring cards back tomorrow)."""
+    from lynx import lock
+
+    with lock.held(ws.state_dir):
+        data = load_states(ws)
+        data["sessions"].append(result)
+        save_states(ws, data)
 
 
 # -- scheduling (fsrs imported only here) ---------------------------------------------

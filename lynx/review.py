@@ -112,8 +112,7 @@ def spaced(ws: Workspace, cards: list[Card], lang: str, new_limit: int) -> dict[
             out(style("A", bold=True) + " " + wrap(text(c.back, lang)).lstrip())
             rating = ask_until(t("rate", lang), _rating, t("rate_bad", lang))
             at = cardmod.now()
-            entry = cardmod.review(data, c.id, rating, at)
-            cardmod.save_states(ws, data)
+            entry = cardmod.record(ws, c.id, rating, at)
             done += 1
             out(style(f"   {cardmod.RATINGS[rating]} → {t('next', lang)} {cardmod.interval_text(entry, at)}", dim=True))
             # Learning steps are minutes long: a card still in them today comes back in this session.
@@ -148,8 +147,7 @@ def learn(ws: Workspace, cards: list[Card], lang: str, count: int) -> dict[str, 
             ask(t("reveal", lang))
             out(style("A", bold=True) + " " + wrap(text(c.back, lang)).lstrip())
             yes = ask_until(t("recalled", lang), _yes_no, t("yn_bad", lang))
-            cardmod.review(data, c.id, 3 if yes else 1, cardmod.now())
-            cardmod.save_states(ws, data)
+            cardmod.record(ws, c.id, 3 if yes else 1, cardmod.now())
             if yes:
                 learned += 1
             else:
@@ -219,7 +217,7 @@ def test(ws: Workspace, cards: list[Card], pool: list[Card], lang: str, count: i
     result = {"mode": "test", "at": cardmod.iso(cardmod.now()), "total": len(correct) + len(missed),
               "correct": len(correct), "missed": missed}
     if result["total"]:
-        _record(ws, result)
+        cardmod.add_session(ws, result)
     out("")
     out(style(f"{len(correct)}/{result['total']}", bold=True))
     return result
@@ -286,7 +284,7 @@ def match(ws: Workspace, cards: list[Card], lang: str, rounds: int, size: int, s
         out(t("stopped", lang))
     result = {"mode": "match", "at": cardmod.iso(cardmod.now()), "total": matched, "correct": matched, "mistakes": mistakes}
     if matched:
-        _record(ws, result)
+        cardmod.add_session(ws, result)
     out("")
     out(style(f"{matched} ✓  {mistakes} ✗", bold=True))
     return result
@@ -320,12 +318,6 @@ def _pair(s: str, left: dict[str, Card], right: dict[str, Card]) -> tuple[str, s
     if not m or m.group(1) not in left or m.group(2) not in right:
         return None
     return m.group(1), m.group(2)
-
-
-def _record(ws: Workspace, result: dict[str, Any]) -> None:
-    data = cardmod.load_states(ws)
-    data["sessions"].append(result)
-    cardmod.save_states(ws, data)
 
 
 def print_stats(s: dict[str, Any], lang: str) -> None:

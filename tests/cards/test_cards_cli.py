@@ -190,3 +190,16 @@ def test_filters_that_match_nothing_and_conflicting_modes_are_one_line_errors(wo
     assert r.returncode == 2 and "only one of" in r.stderr
     r = lynx("cards", "--stats", cwd=workspace, env={"LYNX_NOW": "yesterday"})
     assert r.returncode == 2 and "LYNX_NOW" in r.stderr
+
+
+@pytest.mark.parametrize("content, problem", [
+    ('{"cards": {"c-13-01": 5}}', "card c-13-01 has an unexpected shape"),
+    ('{"cards": [', "is corrupt"),
+    ('[1, 2]', "unexpected shape"),
+])
+def test_a_damaged_cards_file_is_a_one_line_error(workspace, content, problem):
+    (workspace / "learners/borja/cards.json").write_text(content)
+    for args in (("--stats",), ("--phase", "13")):
+        r = lynx("cards", *args, cwd=workspace)
+        assert r.returncode == 2 and problem in r.stderr and "lynx recover" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
