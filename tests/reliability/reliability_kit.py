@@ -1,0 +1,128 @@
+"""Shared helpers of the reliability suites: the learner's work, snapshots, and the invariants we check.
+
+Every learner-written byte carries a unique marker, so "nothing lost" is a search: each marker must be found in
+the working tree, the index, or git history (any ref, stashes included).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+from lynxtest import ENV, git
+
+BREAK = "13-00"
+BREAK_FILE = "src/minimodel/nn/lm_head.py"           # patched by break 13-00
+UNSTAGED_FILE = "src/minimodel/metrics.py"           # the learner's unrelated edits ride along
+STAGED_FILE = "src/minimodel/schedule.py"
+UNTRACKED_FILE = "scratch/ideas.txt"
+JOURNAL = "learners/borja/journal.md"                 # the learner's own notes file
+NOTES = "learners/borja/phase-13/notes/breaks.md"     # lynx appends, the learner may too
+LYNX_WRITTEN = {"learners/borja/progress.json", NOTES}
+
+
+def add_learner_work(ws: Path, tag: str) -> list[str]:
+    """Unrelated staged, unstaged and untracked work, plus the learner's own notes. Returns the markers."""
+    m = [f"MARK-{tag}-{k}" for k in ("unstaged", "staged", "untracked", "journal")]
+    _append(ws / UNSTAGED_FILE, f"\n# {m[0]}\n")
+    _append(ws / STAGED_FILE, f"\n# {m[1]}\n")
+    git("add", "--", STAGED_FILE, cwd=ws)
+    (ws / UNTRACKED_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (ws / UNTRACKED_FILE).write_text(f"{m[2]}\n")
+    _append(ws / JOURNAL, f"{m[3]}\n")
+    return m
+
+
+def _append(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def tree(ws: Path) -> dict[str, bytes]:
+    """Every file of the working tree except git's and lynx's private folders."""
+    out = {}
+    for p in ws.rglob("*"):
+        rel = p.relative_to(ws).as_posix()
+        if rel.startswith((".git/", ".lynx/")) or "__pycache__" in rel or ".pytest_cache" in rel or not p.is_file():
+            continue
+        out[rel] = p.read_bytes()
+    return out
+
+
+def tree_hash(ws: Path) -> str:
+    """A hash of the working tree, the index, HEAD, every ref and lynx's state: "unchanged" means byte-for-byte."""
+    h = hashlib.sha256()
+    for rel, data in sorted(tree(ws).items()):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+    state = ws / ".lynx" / "state.json"
+    h.update(state.read_bytes() if state.exists() else b"-")
+    if (ws / ".git").is_dir():
+        for args in (("rev-parse", "HEAD"), ("symbolic-ref", "-q", "HEAD"), ("show-ref",), ("ls-files", "-s"),
+                     ("stash", "list")):
+            r = subprocess.run(["git", *args], cwd=ws, capture_output=True, env=ENV)
+            h.update(r.stdout)
+    return h.hexdigest()
+
+
+def recoverable(ws: Path, marker: str) -> bool:
+    """Is ``marker`` in the working tree, the index, or any commit reachable from a ref (stashes too)?"""
+    for data in tree(ws).values():
+        if marker.encode() in data:
+            return True
+    r = subprocess.run(["git", "grep", "-q", "--cached", "-F", marker], cwd=ws, env=ENV, capture_output=True)
+    if r.returncode == 0:
+        return True
+    revs = subprocess.run(["git", "rev-list", "--all"], cwd=ws, env=ENV, capture_output=True, text=True).stdout.split()
+    for i in range(0, len(revs), 200):
+        r = subprocess.run(["git", "grep", "-q", "-F", marker, *revs[i:i + 200]], cwd=ws, env=ENV, capture_output=True)
+        if r.returncode == 0:
+            return True
+    return False
+
+
+def lost(ws: Path, markers: list[str]) -> list[str]:
+    return [m for m in markers if not recoverable(ws, m)]
+
+
+def branch(ws: Path) -> str:
+    return git("branch", "--show-current", cwd=ws).strip()
+
+
+def state(ws: Path) -> dict | None:
+    p = ws / ".lynx" / "state.json"
+    return json.loads(p.read_text()) if p.exists() else None
+
+
+def consistency_problem(ws: Path) -> str | None:
+    """lynx's state must agree with git: an active session means HEAD is on its branch; none, not on a lynx branch."""
+    s = state(ws)
+    cur = branch(ws)
+    if s is None:
+        return f"no active session but HEAD is on lynx's branch {cur}" if cur.startswith("lynx/") else None
+    if s.get("stage") != "active":
+        return f"state stage is {s.get('stage')!r}"
+    if cur != s["branch"]:
+        return f"state says {s['kind']} {s['id']} is active on {s['branch']}, but HEAD is on {cur or 'detached'}"
+    r = subprocess.run(["git", "rev-parse", "--verify", "-q", f"refs/heads/{s['branch']}"], cwd=ws, env=ENV,
+                       capture_output=True)
+    return None if r.returncode == 0 else f"state names branch {s['branch']}, which does not exist"
+
+
+def no_traceback(r: subprocess.CompletedProcess) -> bool:
+    return "Traceback" not in r.stderr and "Traceback" not in r.stdout
+
+
+def record(section: str, key: str, data: dict) -> None:
+    """Add numbers of this run to the JSON file named by $LYNX_RELIABILITY_RESULTS (for docs/reliability.md)."""
+    import os
+
+    out = os.environ.get("LYNX_RELIABILITY_RESULTS")
+    if not out:
+        return
+    path = Path(out)
+    all_ = json.loads(path.read_text()) if path.exists() else {}
+    all_.setdefault(section, {})[key] = data
+    path.write_text(json.dumps(all_, indent=2, sort_keys=True) + "\n")
