@@ -64,6 +64,17 @@ def next_day(dt: datetime) -> datetime:
     return day_start(dt) + timedelta(days=1)
 
 
+def new_per_day(ws: Workspace) -> int:
+    """``new_cards_per_day`` under ``[workspace]`` in lynx.toml, else :data:`NEW_PER_DAY`."""
+    from lynx.workspace import read_config
+
+    value = read_config(ws.root).get("new_cards_per_day", NEW_PER_DAY)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise LynxError(f"{ws.root / 'lynx.toml'}: new_cards_per_day = {value!r} is not a whole number >= 0",
+                        "e.g. new_cards_per_day = 10 under [workspace]")
+    return value
+
+
 # -- the state file -----------------------------------------------------------------
 def states_path(ws: Workspace) -> Path:
     return ws.learner_dir / "cards.json"

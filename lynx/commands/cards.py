@@ -18,7 +18,7 @@ def cards(
     stats: Annotated[bool, typer.Option("--stats", help="Show what is due today and this week, and your retention.")] = False,
     phase: Annotated[Optional[str], typer.Option("--phase", help="Only the cards of this phase, e.g. 15.")] = None,
     tag: Annotated[Optional[str], typer.Option("--tag", help="Only the cards with this tag, e.g. attention.")] = None,
-    new: Annotated[int, typer.Option("--new", min=0, help="New cards per day in the spaced review.")] = 10,
+    new: Annotated[Optional[int], typer.Option("--new", min=0, help="New cards per day in the spaced review (default: `new_cards_per_day` in lynx.toml, else 10).")] = None,
     count: Annotated[int, typer.Option("--count", "-n", min=1, help="Cards in --learn, questions in --test.")] = 10,
     rounds: Annotated[int, typer.Option("--rounds", min=1, help="Rounds of --match (5 pairs each).")] = 2,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Seed for --test and --match, to repeat one.")] = None,
@@ -64,4 +64,4 @@ def cards(
     elif match:
         review.match(ws, chosen, lang, rounds, 5, seed)
     else:
-        review.spaced(ws, chosen, lang, new)
+        review.spaced(ws, chosen, lang, new if new is not None else cardmod.new_per_day(ws))

@@ -203,3 +203,14 @@ def test_a_damaged_cards_file_is_a_one_line_error(workspace, content, problem):
         r = lynx("cards", *args, cwd=workspace)
         assert r.returncode == 2 and problem in r.stderr and "lynx recover" in r.stderr, r.stderr
         assert "Traceback" not in r.stderr
+
+
+def test_daily_new_card_limit_from_lynx_toml(workspace):
+    toml = workspace / "lynx.toml"
+    toml.write_text(toml.read_text().replace("[workspace]\n", "[workspace]\nnew_cards_per_day = 1\n"))
+    r = lynx("cards", "--phase", "14", cwd=workspace, input="\n3\n\n3\n", env={"LYNX_NOW": DAY0})
+    assert r.returncode == 0, r.stderr
+    assert re.findall(r"\[\d+/\d+\] (c-\d+-\d+)", r.stdout) == ["c-14-01", "c-14-01"]  # one new card, seen twice
+    toml.write_text(toml.read_text().replace("new_cards_per_day = 1", "new_cards_per_day = -3"))
+    r = lynx("cards", "--phase", "14", cwd=workspace, input="")
+    assert r.returncode == 2 and "new_cards_per_day" in r.stderr
