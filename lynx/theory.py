@@ -62,6 +62,10 @@ def show(page: PageText, pager: bool) -> None:
     con = console()
     md = Markdown(page.markdown, code_theme="ansi_dark", hyperlinks=False)
     if pager and con.is_terminal and page.markdown.count("\n") + 4 > con.size.height:
+        import os
+
+        # pydoc falls back to plain `less`, which prints colour codes as text without -R.
+        os.environ.setdefault("LESS", "-R")
         with con.pager(styles=True):
             con.print(md)
         return
