@@ -49,6 +49,12 @@ T = {
     "terms": {"en": "Terms", "es": "Términos"},
     "definitions": {"en": "Definitions", "es": "Definiciones"},
     "stopped": {"en": "Stopped; what you did is saved.", "es": "Parado; lo que hiciste está guardado."},
+    "finished": {"en": "Done for today: {n} reviews. `lynx cards --stats` shows what comes next.",
+                 "es": "Hecho por hoy: {n} repasos. `lynx cards --stats` muestra lo que viene."},
+    "phase": {"en": "phase", "es": "fase"},
+    "due": {"en": "due", "es": "pendiente"},
+    "new": {"en": "new", "es": "nueva"},
+    "again": {"en": "again", "es": "otra vez"},
 }
 
 
@@ -85,10 +91,10 @@ def wrap(s: str, indent: str = "   ") -> str:
     return "\n".join(textwrap.fill(p, width, initial_indent=indent, subsequent_indent=indent) for p in s.split("\n"))
 
 
-def header(i: int, n: int, c: Card, note: str = "") -> None:
+def header(i: int, n: int, c: Card, lang: str, note: str = "") -> None:
     """``[i/n]`` counts the cards of the session so far out of the cards known to be in it."""
     tags = f" · {', '.join(c.tags)}" if c.tags else ""
-    out(style(f"[{i}/{n}] {c.id} · phase {c.phase}{tags}{note}", dim=True))
+    out(style(f"[{i}/{n}] {c.id} · {t('phase', lang)} {c.phase}{tags}{note}", dim=True))
 
 
 # -- spaced review -------------------------------------------------------------------
@@ -106,7 +112,7 @@ def spaced(ws: Workspace, cards: list[Card], lang: str, new_limit: int) -> dict[
         while todo:
             c, kind = todo.pop(0)
             out("")
-            header(done + 1, done + 1 + len(todo), c, f" · {kind}")
+            header(done + 1, done + 1 + len(todo), c, lang, f" · {t(kind, lang)}")
             out(style("Q", bold=True) + " " + wrap(text(c.front, lang)).lstrip())
             ask(t("reveal", lang))
             out(style("A", bold=True) + " " + wrap(text(c.back, lang)).lstrip())
@@ -118,6 +124,8 @@ def spaced(ws: Workspace, cards: list[Card], lang: str, new_limit: int) -> dict[
             # Learning steps are minutes long: a card still in them today comes back in this session.
             if cardmod.parse_time(entry["fsrs"]["due"]) < end_of_day:
                 todo.append((c, "again"))
+        out("")
+        out(t("finished", lang, n=done))
     except Stop:
         out(t("stopped", lang))
     return {"reviewed": done, "due": len(due), "new": len(fresh)}
@@ -142,7 +150,7 @@ def learn(ws: Workspace, cards: list[Card], lang: str, count: int) -> dict[str, 
             c = todo.pop(0)
             shown += 1
             out("")
-            header(learned + 1, total, c)
+            header(learned + 1, total, c, lang)
             out(style("Q", bold=True) + " " + wrap(text(c.front, lang)).lstrip())
             ask(t("reveal", lang))
             out(style("A", bold=True) + " " + wrap(text(c.back, lang)).lstrip())
@@ -191,7 +199,7 @@ def test(ws: Workspace, cards: list[Card], pool: list[Card], lang: str, count: i
         for i, q in enumerate(questions, 1):
             c: Card = q["card"]
             out("")
-            header(i, len(questions), c)
+            header(i, len(questions), c, lang)
             if q["kind"] == "choice":
                 out(style("Q", bold=True) + " " + wrap(text(c.front, lang)).lstrip())
                 letters = "abcd"[: len(q["options"])]

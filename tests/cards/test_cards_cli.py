@@ -44,8 +44,10 @@ def test_review_session_rates_and_schedules(workspace):
     seen = []
     ratings = {"c-13-01": ["3", "3"], "c-13-02": ["1", "3", "3"]}  # 02: Again first, then two Goods graduate it
     while True:
-        i = child.expect([r"\[\d+/\d+\] (c-\d+-\d+)", pexpect.EOF])
+        i = child.expect([r"\[\d+/\d+\] (c-\d+-\d+)", r"Done for today: (\d+) reviews"])
         if i == 1:
+            assert child.match.group(1) == "5"
+            child.expect(pexpect.EOF)
             break
         cid = child.match.group(1)
         seen.append(cid)
