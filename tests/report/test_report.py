@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 
 from lynx import calibration
@@ -61,7 +62,13 @@ def test_report_after_real_breaks_with_plot(workspace, tmp_path):
     assert data["overall"] == {"rated": 2, "right": 1, "partly": 0, "wrong": 1, "score": 0.5}
     assert data["surprises"][0]["break"] == "13-00" and data["surprises"][0]["title"]
     assert data["surprises"][0]["prediction"] == "the loss starts near ln 256"
-    r = lynx("report", "--lang", "es", "--plot", str(tmp_path / "cal.png"), cwd=workspace)
+    r = lynx("report", "--lang", "es", cwd=workspace)
     assert r.returncode == 0, r.stderr
     assert "Lo que más te sorprendió" in r.stdout and "13-00" in r.stdout
-    assert (tmp_path / "cal.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    r = lynx("report", "--plot", str(tmp_path / "cal.png"), cwd=workspace)
+    if importlib.util.find_spec("matplotlib") is None:  # the optional `plot` extra is not installed
+        assert r.returncode == 2 and "pip install 'lynx-course[plot]'" in r.stderr
+        assert not (tmp_path / "cal.png").exists()
+    else:
+        assert r.returncode == 0, r.stderr
+        assert (tmp_path / "cal.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
