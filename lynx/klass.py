@@ -212,6 +212,10 @@ class ClassCache:
         try:
             heads, head = ls_remote(remote.url)
         except _Unreachable as exc:
+            known = self.state["remotes"].get(remote.url, {})
+            if known:  # the host is down: show what was fetched last time, and say so
+                return [Learner(remote, b or None, commit=c, summary=self.state["summaries"].get(c),
+                                error=f"unreachable now, showing the last fetch: {exc}") for b, c in sorted(known.items())]
             return [Learner(remote, None, error=f"unreachable: {exc}")]
         if remote.branches:
             wanted = sorted(b for b in heads if fnmatch.fnmatchcase(b, remote.branches))

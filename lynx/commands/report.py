@@ -97,7 +97,7 @@ def class_(
         klass.write_csv(table)
     else:
         klass.print_table(table, lang)
-    failed = [r for r in table if r["note"].startswith(("unreachable", "fetch failed", "no branch"))]
+    failed = [r for r in table if r["note"].startswith(("unreachable", "fetch failed", "no branch"))]  # rows kept, noted
     if failed:
         import sys
 

@@ -183,3 +183,15 @@ def test_table_text_and_usage_errors(klass):
     (klass / "bad.yaml").write_text("remotes:\n  - {url: x, colour: red}\n")
     r = lynx("class", "--file", str(klass / "bad.yaml"), cwd=klass)
     assert r.returncode == 2 and "bad.yaml" in r.stderr and "unknown key" in r.stderr
+
+
+def test_a_remote_gone_down_shows_its_last_fetch(klass, tmp_path):
+    copy = tmp_path / "bob-mirror.git"
+    shutil.copytree(klass / "remotes" / "bob.git", copy)
+    rows, _ = run_class(klass, "--remote", str(copy), cache="cache5")
+    assert rows[0]["breaks_done"] == 1 and rows[0]["note"] == ""
+    shutil.rmtree(copy)
+    rows, err = run_class(klass, "--remote", str(copy), cache="cache5")
+    assert rows[0]["name"] == "bob" and rows[0]["breaks_done"] == 1
+    assert rows[0]["note"].startswith("unreachable now, showing the last fetch")
+    assert "1 of 1 remotes could not be read" in err
