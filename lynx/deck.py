@@ -97,3 +97,37 @@ def select(cards: list[Card], phase: str | None = None, tag: str | None = None) 
     if tag is not None:
         cards = [c for c in cards if tag.lower() in c.tags]
     return cards
+
+
+def check(root: Path) -> list[ContentError]:
+    """Every problem with the decks under ``root``, and every ``cards:`` in a quiz or break naming no card
+    (for `lynx validate`). Empty when all is well."""
+    from lynx.content import load_yaml
+
+    errors: list[ContentError] = []
+    for path in deck_files(root):
+        try:
+            parse_deck(path)
+        except ContentError as exc:
+            errors.append(exc)
+    if errors:
+        return errors
+    try:
+        ids = {c.id for c in load(root)}
+    except ContentError as exc:
+        return [exc]
+    refs: list[tuple[Path, str, Any]] = []
+    for path in sorted((root / "data" / "quizzes").glob("*.yaml")):
+        data = load_yaml(path)
+        for i, q in enumerate((data.get("questions") if isinstance(data, dict) else None) or []):
+            if isinstance(q, dict):
+                refs.append((path, f"questions[{i}].cards", q.get("cards")))
+    for path in sorted((root / "breaks").glob("*/break.yaml")):
+        data = load_yaml(path)
+        refs.append((path, "cards", data.get("cards") if isinstance(data, dict) else None))
+    for path, field, cards in refs:
+        for c in cards if isinstance(cards, list) else []:
+            if c not in ids:
+                errors.append(ContentError(path, field, f"no flashcard {c!r} in data/cards",
+                                           "use the id of a card in data/cards/*.yaml, or add the card"))
+    return errors

@@ -65,3 +65,15 @@ def test_card_ids_are_unique_across_decks(tmp_path):
     shutil.copy(tmp_path / "data" / "cards" / "embeddings.yaml", tmp_path / "data" / "cards" / "zz-copy.yaml")
     with pytest.raises(ContentError, match="also used in embeddings.yaml"):
         deck.load(tmp_path)
+
+
+def test_check_reports_references_to_missing_cards(tmp_path):
+    for part in ("data", "breaks"):
+        shutil.copytree(REPO / part, tmp_path / part)
+    assert deck.check(tmp_path) == []
+    quiz = next((tmp_path / "data" / "quizzes").glob("phase-13-*.yaml"))
+    text = quiz.read_text(encoding="utf-8")
+    assert "c-13-01" in text
+    quiz.write_text(text.replace("c-13-01", "c-13-99", 1), encoding="utf-8")
+    errors = deck.check(tmp_path)
+    assert len(errors) == 1 and "no flashcard 'c-13-99'" in errors[0].line() and quiz.name in errors[0].line()
