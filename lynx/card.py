@@ -186,7 +186,7 @@ def missed(ws: Workspace, data: dict[str, Any] | None = None) -> dict[str, list[
 
     cache = ws.course.cache
     quiz_wrong = [pair for path in sorted(ws.learner_dir.glob("phase-*/quiz.yaml"))
-                  for pair in cached(cache, path, _wrong_answers_in)]
+                  for pair in cached(own_cache(cache, "quiz-misses"), path, _wrong_answers_in)]
     progress = read_json(ws.learner_dir / "progress.json", default=None)
     return combine(quiz_wrong, wrong_breaks(progress), card_test_misses(data), question_cards(ws.root, cache),
                    lambda bid: list(ws.course.brk(bid).cards))
@@ -230,8 +230,15 @@ def question_cards(root: Path, cache: Path | None) -> dict[str, list[str]]:
 
     out: dict[str, list[str]] = {}
     for path in sorted((root / "data" / "quizzes").glob("*.yaml")):
-        out.update(cached(cache, path, _cards_of_questions))
+        out.update(cached(own_cache(cache, "quiz-cards"), path, _cards_of_questions))
     return out
+
+
+def own_cache(cache: Path | None, what: str) -> Path | None:
+    """A folder of the parse cache for one kind of parse. ``lynx.cache`` keys an entry by its source file
+    alone, so two different parses of one file (here the cards of a quiz's questions, in `lynx status`
+    the number of its questions) must live in different folders or they read each other's results."""
+    return cache / what if cache is not None else None
 
 
 def _cards_of_questions(path: Path) -> dict[str, list[str]]:

@@ -68,7 +68,9 @@ def load_raw(root: Path, cache_dir: Path | None = None) -> list[dict[str, Any]]:
     """Every deck of the course in ``root`` as plain data, through the parse cache."""
     from lynx.cache import cached
 
-    decks = [cached(cache_dir, p, parse_deck) for p in deck_files(root)]
+    from lynx.card import own_cache
+
+    decks = [cached(own_cache(cache_dir, "decks"), p, parse_deck) for p in deck_files(root)]
     owner: dict[str, Path] = {}
     for path, deck in zip(deck_files(root), decks):
         for c in deck["cards"]:

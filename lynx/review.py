@@ -339,6 +339,7 @@ def print_stats(s: dict[str, Any], lang: str) -> None:
         f"{'en repaso' if es else 'in review'}: {s['review']}   {'dominadas' if es else 'mastered'}: {s['mastered']}"
         f" / {s['cards']}")
     out("")
-    out(style(f"{'fase' if es else 'phase':>6} {'cards':>6} {'new':>5} {'due':>5} {'mastered':>9}", dim=True))
+    heads = ("fase", "tarjetas", "nuevas", "hoy", "dominadas") if es else ("phase", "cards", "new", "due", "mastered")
+    out(style(f"{heads[0]:>6} {heads[1]:>9} {heads[2]:>7} {heads[3]:>5} {heads[4]:>10}", dim=True))
     for p, row in s["phases"].items():
-        out(f"{p:>6} {row['cards']:>6} {row['new']:>5} {row['due_today']:>5} {row['mastered']:>9}")
+        out(f"{p:>6} {row['cards']:>9} {row['new']:>7} {row['due_today']:>5} {row['mastered']:>10}")

@@ -216,3 +216,24 @@ def test_daily_new_card_limit_from_lynx_toml(workspace):
     toml.write_text(toml.read_text().replace("new_cards_per_day = 1", "new_cards_per_day = -3"))
     r = lynx("cards", "--phase", "14", cwd=workspace, input="")
     assert r.returncode == 2 and "new_cards_per_day" in r.stderr
+
+
+def test_status_and_cards_agree_after_a_quiz_and_share_the_parse_cache(workspace):
+    """`lynx status` (which caches its own parse of the same quiz files) runs first; the counts still agree."""
+    from lynx import quiz
+
+    q13 = quiz.load_quiz(next((workspace / "data" / "quizzes").glob("phase-13-*.yaml")))
+    q = next(q for q in q13.questions if q.cards and q.kind == "single")
+    wrong = "abcdefgh"[min(set(range(len(q.options))) - set(q.correct_indices))]
+    assert lynx("quiz", "phase-13", "--json", cwd=workspace, input=json.dumps({q.id: wrong})).returncode in (0, 1)
+    import yaml
+
+    started = yaml.safe_load((workspace / "learners/borja/phase-13/quiz.yaml").read_text())["attempts"][-1]["started"]
+    tomorrow = {"LYNX_NOW": cardmod.iso(cardmod.parse_time(started) + timedelta(days=1))}
+    for _ in range(2):  # the second time from the caches
+        st = lynx("status", "--json", cwd=workspace, env=tomorrow)
+        assert st.returncode == 0, st.stderr
+        phase13 = next(p for p in json.loads(st.stdout)["phases"] if p["id"] == "13")
+        cs = lynx("cards", "--stats", "--json", "--phase", "13", cwd=workspace, env=tomorrow)
+        assert cs.returncode == 0, cs.stderr
+        assert phase13["cards_due"] == json.loads(cs.stdout)["due_today"] == len(q.cards)
