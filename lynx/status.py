@@ -121,29 +121,63 @@ def summary(ws: Workspace, lang: str) -> dict[str, Any]:
             active["hints_total"] = len(b.hints)
             active["fix_applied"] = bool(state.get("fix_applied"))
     rows = phase_rows(ws, lang, with_cards=True)
-    return {"learner": ws.learner, "workspace": str(ws.root), "active": active, "phases": rows,
-            "next": _next_step(active, rows)}
+    return {"learner": ws.learner, "workspace": str(ws.root), "lang": lang, "active": active, "phases": rows,
+            "next": _next_step(active, rows, lang)}
 
 
-def _next_step(active: dict[str, Any] | None, rows: list[dict[str, Any]]) -> str:
+# Every line status prints, in both languages: {placeholders} are filled in by str.format.
+T = {
+    "recover": ("run `lynx recover`: the last break was interrupted while starting",
+                "ejecuta `lynx recover`: la última ruptura se interrumpió al empezar"),
+    "build": ("implement the stub, then `lynx build {id} --check`; `lynx done` when it passes",
+              "implementa el esqueleto y luego `lynx build {id} --check`; `lynx done` cuando pase"),
+    "after_fix": ("run `lynx check`, then `lynx done`", "ejecuta `lynx check` y luego `lynx done`"),
+    "observe": ("observe with `lynx run`, fix the code, `lynx check`; stuck? `lynx hint`",
+                "observa con `lynx run`, arregla el código, `lynx check`; ¿atascado? `lynx hint`"),
+    "no_hints": ("fix the code and `lynx check`; or see the fix with `lynx fix --show-diff`",
+                 "arregla el código y `lynx check`; o mira el arreglo con `lynx fix --show-diff`"),
+    "next_break": ("start the next break of phase {id}: `lynx break {id}`",
+                   "empieza la siguiente ruptura de la fase {id}: `lynx break {id}`"),
+    "quiz": ("take the quiz: `lynx quiz {quiz}`", "haz el cuestionario: `lynx quiz {quiz}`"),
+    "build_next": ("take the build challenge: `lynx build {id}`", "haz el reto de construcción: `lynx build {id}`"),
+    "all_done": ("every phase is done: review with `lynx cards`", "todas las fases hechas: repasa con `lynx cards`"),
+    "active": ("Active {kind}: {id} — {title} on {branch}", "{kind} activa: {id} — {title} en {branch}"),
+    "hints": ("; hints {taken}/{total}", "; pistas {taken}/{total}"),
+    "solution": ("; solution applied", "; solución aplicada"),
+    "none": ("No break is active.", "No hay ninguna ruptura activa."),
+    "breaks": ("breaks {done}/{total}{sol}, hints {hints}", "rupturas {done}/{total}{sol}, pistas {hints}"),
+    "with_solution": (", {n} with solution", ", {n} con solución"),
+    "quiz_best": ("quiz {best}", "cuestionario {best}"),
+    "build_done": ("build {mark}", "reto {mark}"),
+    "cards": ("cards {mastered}/{total} mastered, {due} due", "tarjetas {mastered}/{total} dominadas, {due} pendientes"),
+    "next": ("Next: ", "Siguiente: "),
+}
+
+
+def tr(key: str, lang: str, **kw: Any) -> str:
+    en, es = T[key]
+    return (es if lang == "es" else en).format(**kw)
+
+
+def _next_step(active: dict[str, Any] | None, rows: list[dict[str, Any]], lang: str = "en") -> str:
     if active:
         if active.get("stage") == "starting":
-            return "run `lynx recover`: the last break was interrupted while starting"
+            return tr("recover", lang)
         if active["kind"] == "build":
-            return f"implement the stub, then `lynx build {active['id']} --check`; `lynx done` when it passes"
+            return tr("build", lang, id=active["id"])
         if active.get("fix_applied"):
-            return "run `lynx check`, then `lynx done`"
+            return tr("after_fix", lang)
         if active.get("hints_taken", 0) < active.get("hints_total", 0):
-            return "observe with `lynx run`, fix the code, `lynx check`; stuck? `lynx hint`"
-        return "fix the code and `lynx check`; or see the fix with `lynx fix --show-diff`"
+            return tr("observe", lang)
+        return tr("no_hints", lang)
     for r in rows:
         if r["breaks_done"] < r["breaks"]:
-            return f"start the next break of phase {r['id']}: `lynx break {r['id']}`"
+            return tr("next_break", lang, id=r["id"])
         if r["quiz"] and not r["quiz_best"]:
-            return f"take the quiz: `lynx quiz {r['quiz']}`"
+            return tr("quiz", lang, quiz=r["quiz"])
         if r["build"] and not r["build_passed"]:
-            return f"take the build challenge: `lynx build {r['id']}`"
-    return "every phase is done: review with `lynx cards`"
+            return tr("build_next", lang, id=r["id"])
+    return tr("all_done", lang)
 
 
 def _bar(fraction: float, width: int = 12) -> str:
@@ -154,31 +188,32 @@ def _bar(fraction: float, width: int = 12) -> str:
 def print_summary(data: dict[str, Any]) -> None:
     from lynx.ui import out, style
 
+    lang = data.get("lang", "en")
     out(style(f"lynx — {data['learner']}", bold=True) + f"  ({data['workspace']})")
     a = data["active"]
     if a:
-        line = f"Active {a['kind']}: {a['id']} — {a.get('title', '')} on {a.get('branch')}"
+        line = tr("active", lang, kind=a["kind"], id=a["id"], title=a.get("title", ""), branch=a.get("branch"))
         if "hints_total" in a:
-            line += f"; hints {a['hints_taken']}/{a['hints_total']}"
+            line += tr("hints", lang, taken=a["hints_taken"], total=a["hints_total"])
         if a.get("fix_applied"):
-            line += "; solution applied"
+            line += tr("solution", lang)
         out(style(line, fg="yellow"))
     else:
-        out("No break is active.")
+        out(tr("none", lang))
     out("")
     for r in data["phases"]:
         extra = []
         if r["breaks"]:
-            sol = f", {r['breaks_with_solution']} with solution" if r["breaks_with_solution"] else ""
-            extra.append(f"breaks {r['breaks_done']}/{r['breaks']}{sol}, hints {r['hints_used']}")
+            sol = tr("with_solution", lang, n=r["breaks_with_solution"]) if r["breaks_with_solution"] else ""
+            extra.append(tr("breaks", lang, done=r["breaks_done"], total=r["breaks"], sol=sol, hints=r["hints_used"]))
         if r["quiz"]:
-            extra.append(f"quiz {r['quiz_best'] or '—'}")
+            extra.append(tr("quiz_best", lang, best=r["quiz_best"] or "—"))
         if r["build"]:
-            extra.append("build " + ("✓" if r["build_passed"] else "—"))
+            extra.append(tr("build_done", lang, mark="✓" if r["build_passed"] else "—"))
         if r["cards_total"]:
-            extra.append(f"cards {r['cards_mastered']}/{r['cards_total']} mastered, {r['cards_due']} due")
+            extra.append(tr("cards", lang, mastered=r["cards_mastered"], total=r["cards_total"], due=r["cards_due"]))
         if r.get("error"):
             extra = [r["error"]]
         out(f"{r['id']:>3} {_bar(r['progress'])} {r['title'][:34]:<34} {'; '.join(extra)}")
     out("")
-    out(style("Next: ", bold=True) + data["next"])
+    out(style(tr("next", lang), bold=True) + data["next"])
