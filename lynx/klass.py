@@ -76,9 +76,32 @@ def _url(path: Path, url: str) -> str:
     return str((path.parent / url).resolve())
 
 
-def default_cache() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "lynx" / "class"
+@dataclass(frozen=True)
+class Setting:
+    """Where `lynx class` runs: in the teacher's own workspace (its course, language and `.lynx/class`
+    cache), or anywhere else (the installed course, English, ``~/.cache/lynx/class``)."""
+
+    cache: Path
+    course: Path | None
+    lang: str | None
+    in_workspace: bool
+
+    @classmethod
+    def find(cls, cache: Path | None) -> "Setting":
+        from lynx import workspace
+
+        try:
+            ws = workspace.load()
+        except LynxError:
+            ws = None
+        if ws is not None:
+            return cls(cache or ws.state_dir / "class", ws.root, ws.lang, True)
+        try:
+            course = workspace.bundled_course()
+        except LynxError:
+            course = None
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        return cls(cache or base / "lynx" / "class", course, None, False)
 
 
 # -- git plumbing ---------------------------------------------------------------------------
@@ -416,19 +439,20 @@ def _stamp(value: str) -> datetime:
 COLUMNS = ["name", "phase", "breaks_done", "hints_per_break", "quiz", "calibration", "cards_due", "last_activity", "note"]
 
 
-def rows(learners: list[Learner], at: datetime, course: Path | None = None) -> list[dict[str, Any]]:
+def rows(learners: list[Learner], at: datetime, course: Path | None = None,
+         workspace_course: bool = False) -> list[dict[str, Any]]:
     """One row per learner. ``course`` (the teacher's workspace or the bundled course) says which
-    cards a missed quiz question or a wrong prediction brings back, as in the learner's `lynx cards`."""
+    cards a missed quiz question or a wrong prediction brings back, as in the learner's `lynx cards`.
+    Only a workspace's course is parsed through the cache in its ``.lynx/``; an installed course is read as is."""
     from lynx import card as cardmod
 
     qcards: dict[str, list[str]] = {}
     bcards = _no_cards
     if course is not None:
-        from lynx.cache import cache_dir_for
         from lynx.course import Course
 
-        qcards = cardmod.question_cards(course, cache_dir_for(course))
-        c = Course(course)
+        c = Course(course, use_cache=workspace_course)
+        qcards = cardmod.question_cards(course, c.cache)
         bcards = lambda bid: list(c.brk(bid).cards)  # noqa: E731
     out = []
     for lr in learners:

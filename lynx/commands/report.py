@@ -75,20 +75,10 @@ def class_(
         remotes += klass.read_class_file(path)
     if not remotes:
         raise LynxError("no learners' remotes given", "pass --remote URL (repeatable) or write a class.yaml with `remotes:`")
-    from lynx import workspace
-
-    try:  # inside the teacher's own workspace: its course, its language, its cache
-        ws = workspace.load()
-        course, ws_lang, cache = ws.root, ws.lang, cache or ws.state_dir / "class"
-    except LynxError:
-        ws_lang, cache = None, cache or klass.default_cache()
-        try:
-            course = workspace.bundled_course()
-        except LynxError:
-            course = None
-    lang = i18n.resolve(lang, ws_lang)
-    learners = klass.collect(remotes, klass.ClassCache(cache), jobs)
-    table = klass.rows(learners, now(), course)
+    where = klass.Setting.find(cache)
+    lang = i18n.resolve(lang, where.lang)
+    learners = klass.collect(remotes, klass.ClassCache(where.cache), jobs)
+    table = klass.rows(learners, now(), where.course, workspace_course=where.in_workspace)
     if json_out:
         from lynx.ui import print_json
 
