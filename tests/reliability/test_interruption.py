@@ -15,8 +15,8 @@ workspace until a run completes without being killed, so every step is covered. 
 
 from __future__ import annotations
 
-import json
 import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,7 +24,7 @@ import pytest
 
 from lynxtest import git, lynx
 from reliability_kit import (BREAK_FILE, JOURNAL, LYNX_WRITTEN, NOTES, STAGED_FILE, UNSTAGED_FILE, UNTRACKED_FILE,
-                     add_learner_work, branch, consistency_problem, lost, no_traceback, record, state, tree)
+                     SCRATCH, add_learner_work, branch, consistency_problem, lost, no_traceback, record, state, tree)
 
 HOOK = "[lynx test hook] killed after step"
 
@@ -57,10 +57,10 @@ def _prepare(root: Path, command: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def prepared(_template, tmp_path_factory):
+def prepared(_template):
     """One prepared workspace per command (+ its state after an uninterrupted run), copied for every kill."""
     out = {}
-    base = tmp_path_factory.mktemp("interruption")
+    base = Path(tempfile.mkdtemp(prefix="lynx-kill-", dir=SCRATCH))
     for command, argv in COMMANDS.items():
         before = base / command.replace(" ", "_") / "before"
         shutil.copytree(_template, before, symlinks=True)
@@ -70,7 +70,8 @@ def prepared(_template, tmp_path_factory):
         r = lynx(*argv, cwd=after)
         assert r.returncode == 0, f"{command}: {r.stdout}{r.stderr}"
         out[command] = (before, tree(before), tree(after), markers)
-    return out
+    yield out
+    shutil.rmtree(base, ignore_errors=True)
 
 
 def _one_kill(command: str, signal: str, n: int, prepared, tmp: Path) -> tuple[bool, dict[str, list[str]]]:
@@ -131,8 +132,7 @@ def _one_kill(command: str, signal: str, n: int, prepared, tmp: Path) -> tuple[b
     gone = lost(ws, markers)
     if gone:
         problems.append(f"{where}: learner's work lost by the end: {gone}")
-    if not problems and not consistency:
-        shutil.rmtree(ws, ignore_errors=True)
+    shutil.rmtree(ws, ignore_errors=True)
     return killed, {"loss": problems, "consistency": consistency}
 
 
@@ -159,8 +159,11 @@ def _runs(command: str, signal: str, prepared, tmp_path_factory) -> tuple[int, d
     """Each (command, signal) matrix is run once and judged by both tests below."""
     key = (command, signal)
     if key not in _RUNS:
-        tmp = tmp_path_factory.mktemp(f"kill-{command.replace(' ', '_')}-{signal}")
-        _RUNS[key] = _kill_every_step(command, signal, prepared, tmp)
+        tmp = Path(tempfile.mkdtemp(prefix=f"lynx-kill-{command.replace(' ', '_')}-{signal}-", dir=SCRATCH))
+        try:
+            _RUNS[key] = _kill_every_step(command, signal, prepared, tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)  # the violations say what went wrong, step by step
         steps, probs = _RUNS[key]
         record("interruption", f"{command} SIG{signal}",
                {"steps": steps, "runs": steps + 1, **{k: len(v) for k, v in probs.items()}})
