@@ -190,7 +190,7 @@ def make_test(cards: list[Card], pool: list[Card], count: int, rng: random.Rando
     return questions
 
 
-def test(ws: Workspace, cards: list[Card], pool: list[Card], lang: str, count: int, seed: int | None) -> dict[str, Any]:
+def generated_test(ws: Workspace, cards: list[Card], pool: list[Card], lang: str, count: int, seed: int | None) -> dict[str, Any]:
     rng = random.Random(seed)
     questions = make_test(cards, pool, count, rng)
     correct: list[str] = []

@@ -60,7 +60,7 @@ def cards(
     if learn:
         review.learn(ws, chosen, lang, count)
     elif test:
-        review.test(ws, chosen, pool, lang, count, seed)
+        review.generated_test(ws, chosen, pool, lang, count, seed)
     elif match:
         review.match(ws, chosen, lang, rounds, 5, seed)
     else:
