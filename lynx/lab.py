@@ -30,12 +30,17 @@ def listing(ws: Workspace, phase_id: str, lang: str) -> tuple[Phase, list[dict[s
     return ph, [{"id": x.id, "title": text(x.title, lang), "run": " ".join(x.run)} for x in ph.labs]
 
 
-def run(ws: Workspace, lab: Lab, extra: Sequence[str]) -> int:
-    """Run the lab's program with cwd = workspace, the learner's src/ first on the path; returns its exit status."""
+def run(ws: Workspace, lab: Lab, extra: Sequence[str], lang: str = "en") -> int:
+    """Run the lab's program with cwd = workspace, the learner's src/ first on the path; returns its exit status.
+
+    The program learns the language from LYNX_LANG (the labs of minimodel print their report in en or es).
+    """
     from lynx import runner
 
+    # Set in lynx's own environment, which the child inherits: lynx exits right after.
     for name in BLAS_ENV:
-        os.environ.setdefault(name, "1")  # inherited by the child only: lynx exits right after
+        os.environ.setdefault(name, "1")
+    os.environ["LYNX_LANG"] = lang
     return runner.run(ws.root, [*lab.run, *extra], TIMEOUT).returncode
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -39,7 +39,7 @@ def _t(key: str, lang: str, **kw: object) -> str:
 
 @app.command()
 def build(
-    phase: Annotated[str, typer.Argument(help="Phase whose build challenge to take, e.g. 13.")],
+    phase: Annotated[Optional[str], typer.Argument(help="Phase whose build challenge to take, e.g. 13 (default: the active one).")] = None,
     check: Annotated[bool, typer.Option("--check", help="Run the validator against your code.")] = False,
     questions: Annotated[bool, typer.Option("--questions", help="Answer the conceptual questions (after --check passes).")] = False,
     abort: Annotated[bool, typer.Option("--abort", help="Leave the challenge (same as `lynx abort`).")] = False,
@@ -61,8 +61,12 @@ def build(
         raise LynxError("use only one of --check, --questions and --abort", "e.g. `lynx build 13 --check`")
     ws = workspace.load()
     lang = i18n.resolve(lang, ws.lang)
-    pid = phase.strip().lower().removeprefix("phase-")
     state = builds.active_build(ws)
+    if phase is None:
+        if state is None:
+            raise LynxError("which build challenge?", "name its phase, e.g. `lynx build 13`")
+        phase = state["id"]
+    pid = phase.strip().lower().removeprefix("phase-")
     if abort:
         _same_build(state, pid)
         from lynx import loop, ui

@@ -19,6 +19,8 @@ def lab(
 ) -> None:
     """Run a lab on your own code; any further arguments go to the lab's program.
 
+    The lab's own options come after the lab id; `--` passes even `--help` through.
+
     Example: lynx lab 13 rank-collapse --epochs 5 --plot spectra.png
     """
     from lynx import i18n, workspace
@@ -40,4 +42,4 @@ def lab(
         return
     _, found = labs.find(ws, phase, lab_id)
     sys.stdout.flush()
-    raise typer.Exit(labs.run(ws, found, list(ctx.args)))
+    raise typer.Exit(labs.run(ws, found, list(ctx.args), lang))

@@ -49,3 +49,12 @@ def test_validate_checks_the_lab_module(tmp_path):
     (course / "src").mkdir()
     rows = {r.id: r for r in validate_course(course)}
     assert not rows["13/rank-collapse"].ok and "not found under src/" in rows["13/rank-collapse"].message
+
+
+def test_lab_speaks_the_learners_language_and_passes_help_through(ws):
+    es = lynx(ws, "lab", "13", "rank-collapse", "--epochs", "1", "--lang", "es", check=True).stdout
+    assert "al inicio" in es and "123,7" in es and "nunca vistos" in es
+    en = lynx(ws, "lab", "13", "rank-collapse", "--epochs", "1", check=True).stdout
+    assert "at init" in en and "123.7" in en
+    helped = lynx(ws, "lab", "13", "rank-collapse", "--", "--help", check=True).stdout
+    assert "usage: rank_collapse.py" in helped and "--plot" in helped

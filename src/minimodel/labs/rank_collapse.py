@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Callable
@@ -118,11 +119,11 @@ def steps_per_epoch(ids: np.ndarray) -> int:
     return -(-(len(ids) - 2 * WINDOW) // BATCH)
 
 
-def run(epochs: int = EPOCHS, seed: int = SEED, progress: bool = False) -> dict:
+def run(epochs: int = EPOCHS, seed: int = SEED, progress: bool = False, lang: str = "en") -> dict:
     """Both trainings and every number the lab reports, as plain data."""
     ids = corpus_ids()
     seen = np.unique(ids)
-    with _progress(2 * epochs * steps_per_epoch(ids), enabled=progress) as tick:
+    with _progress(2 * epochs * steps_per_epoch(ids), enabled=progress, label=TEXT[lang]["bar"]) as tick:
         plain, init, plain_epochs, plain_loss = train(ids, 0.0, epochs, seed, tick)
         decayed, _, decayed_epochs, decayed_loss = train(ids, WEIGHT_DECAY, epochs, seed, tick)
     trained = Measure.of(plain.embed.weight.data)
@@ -143,8 +144,8 @@ def run(epochs: int = EPOCHS, seed: int = SEED, progress: bool = False) -> dict:
 class _progress:
     """A Rich progress bar when Rich is installed and asked for; otherwise nothing."""
 
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total, self.enabled, self.bar = total, enabled, None
+    def __init__(self, total: int, enabled: bool, label: str = "") -> None:
+        self.total, self.enabled, self.bar, self.label = total, enabled, None, label
 
     def __enter__(self) -> Callable[[], None]:
         if self.enabled:
@@ -153,7 +154,7 @@ class _progress:
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
             except ImportError:
                 return lambda: None
-            self.bar = Progress(TextColumn("training CBOW (without, then with weight decay)"), BarColumn(),
+            self.bar = Progress(TextColumn(self.label), BarColumn(),
                                 MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
                                 console=Console(stderr=True))
             self.bar.start()
@@ -166,20 +167,48 @@ class _progress:
             self.bar.stop()
 
 
-def report(res: dict) -> str:
+# What the report says, in the learner's language (`--lang`, or LYNX_LANG as `lynx lab` sets it).
+TEXT = {
+    "en": {"head": "CBOW embedding {V} x {d}, {epochs} epochs, AdamW lr {lr}, seed {seed}",
+           "corpus": "corpus: {tokens} tokens, {used} of {V} ids used, {unseen} never seen",
+           "cols": ("r_eff", "top-5 share", "rows with norm < {eps}"),
+           "rows": ("at init", "after training", "after training, weight decay {wd}"),
+           "nominal": "nominal rank min(V, d) = {n}",
+           "loss": "last-epoch mean loss: {a} (no decay), {b} (decay)",
+           "bar": "training CBOW (without, then with weight decay)", "plot": "plot written to {path}"},
+    "es": {"head": "embedding CBOW {V} x {d}, {epochs} épocas, AdamW lr {lr}, semilla {seed}",
+           "corpus": "corpus: {tokens} tokens, {used} de {V} ids usados, {unseen} nunca vistos",
+           "cols": ("r_eff", "parte top-5", "filas con norma < {eps}"),
+           "rows": ("al inicio", "tras entrenar", "tras entrenar, decaimiento {wd}"),
+           "nominal": "rango nominal min(V, d) = {n}",
+           "loss": "pérdida media de la última época: {a} (sin decaimiento), {b} (con decaimiento)",
+           "bar": "entrenando CBOW (sin y luego con decaimiento de pesos)", "plot": "gráfico escrito en {path}"},
+}
+
+
+def language(flag: str | None = None) -> str:
+    lang = (flag or os.environ.get("LYNX_LANG") or "en").lower()
+    return lang if lang in TEXT else "en"
+
+
+def report(res: dict, lang: str = "en") -> str:
+    t = TEXT[lang]
+    dec = (lambda s: s.replace(".", ",")) if lang == "es" else (lambda s: s)
     c, k = res["config"], res["corpus"]
-    rows = [("at init", res["init"]), ("after training", res["trained"]),
-            (f"after training, weight decay {c['weight_decay']}", res["trained_wd"])]
+    names = [n.format(wd=dec(str(c["weight_decay"]))) for n in t["rows"]]
+    cols = [h.format(eps=dec(str(c["near_zero"]))) for h in t["cols"]]
     lines = [
-        f"CBOW embedding {c['vocab_size']} x {c['d_model']}, {c['epochs']} epochs, AdamW lr {c['lr']}, seed {c['seed']}",
-        f"corpus: {k['tokens']} tokens, {k['ids_used']} of {c['vocab_size']} ids used, {k['ids_never_seen']} never seen",
+        t["head"].format(V=c["vocab_size"], d=c["d_model"], epochs=c["epochs"], lr=dec(str(c["lr"])), seed=c["seed"]),
+        t["corpus"].format(tokens=k["tokens"], used=k["ids_used"], V=c["vocab_size"], unseen=k["ids_never_seen"]),
         "",
-        f"{'':36} {'r_eff':>8} {'top-5 share':>12} {'rows with norm < ' + str(c['near_zero']):>24}",
+        f"{'':36} {cols[0]:>8} {cols[1]:>12} {cols[2]:>24}",
     ]
-    for name, m in rows:
-        lines.append(f"{name:36} {m['effective_rank']:8.1f} {m['top5_share']:12.1%} {m['near_zero_rows']:>24}")
-    lines += ["", f"nominal rank min(V, d) = {min(c['vocab_size'], c['d_model'])}",
-              f"last-epoch mean loss: {res['trained']['loss']:.3f} (no decay), {res['trained_wd']['loss']:.3f} (decay)"]
+    for name, key in zip(names, ("init", "trained", "trained_wd")):
+        m = res[key]
+        lines.append(f"{name:36} {dec(format(m['effective_rank'], '8.1f'))}"
+                     f" {dec(format(m['top5_share'], '12.1%'))} {m['near_zero_rows']:>24}")
+    lines += ["", t["nominal"].format(n=min(c["vocab_size"], c["d_model"])),
+              t["loss"].format(a=dec(f"{res['trained']['loss']:.3f}"), b=dec(f"{res['trained_wd']['loss']:.3f}"))]
     return "\n".join(lines)
 
 
@@ -215,19 +244,21 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED}; page 04 uses it)")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument("--plot", metavar="PNG", help="write the spectra and r_eff per epoch to this image")
+    parser.add_argument("--lang", choices=sorted(TEXT), help="language of the report (default: LYNX_LANG, else en)")
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
-    res = run(args.epochs, args.seed, progress=not args.json and sys.stderr.isatty())
+    lang = language(args.lang)
+    res = run(args.epochs, args.seed, progress=not args.json and sys.stderr.isatty(), lang=lang)
     if args.plot:
         plot(res, args.plot)
     if args.json:
         public = {k: v for k, v in res.items() if k != "spectra"}
         sys.stdout.write(json.dumps(public, indent=2) + "\n")
     else:
-        print(report(res))
+        print(report(res, lang))
         if args.plot:
-            print(f"plot written to {args.plot}")
+            print(TEXT[lang]["plot"].format(path=args.plot))
     return res
 
 
