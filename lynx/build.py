@@ -104,7 +104,7 @@ def load(ws_or_root: Workspace | Path, phase_id: str) -> Build:
 
 
 @dataclass(frozen=True)
-class TestResult:
+class CaseResult:
     name: str
     passed: bool
     message: str = ""
@@ -112,7 +112,7 @@ class TestResult:
 
 @dataclass(frozen=True)
 class CheckResult:
-    tests: tuple[TestResult, ...]
+    tests: tuple[CaseResult, ...]
     output: str  # pytest's own output, for when no test could even run
 
     @property
@@ -120,7 +120,7 @@ class CheckResult:
         return bool(self.tests) and all(t.passed for t in self.tests)
 
     @property
-    def failed(self) -> list[TestResult]:
+    def failed(self) -> list[CaseResult]:
         return [t for t in self.tests if not t.passed]
 
     def summary(self) -> dict[str, Any]:
@@ -148,11 +148,11 @@ def run_validator(root: Path, b: Build) -> CheckResult:
     tests = found
     if not tests:  # nothing ran: a syntax error in the learner's file, a broken conftest...
         last = [ln for ln in output.strip().splitlines() if ln.strip()]
-        tests = [TestResult("collection", False, _one_line(last[-1] if last else f"pytest exited {proc.returncode}"))]
+        tests = [CaseResult("collection", False, _one_line(last[-1] if last else f"pytest exited {proc.returncode}"))]
     return CheckResult(tuple(tests), output)
 
 
-def _read_junit(path: Path) -> list[TestResult]:
+def _read_junit(path: Path) -> list[CaseResult]:
     import xml.etree.ElementTree as ET
 
     try:
@@ -166,10 +166,10 @@ def _read_junit(path: Path) -> list[TestResult]:
         if any(c.tag == "skipped" for c in case) and problem is None:
             continue
         if problem is None:
-            out.append(TestResult(name, True))
+            out.append(CaseResult(name, True))
             continue
-        message = problem.get("message") or (problem.text or "").strip().splitlines()[-1:] or ["failed"]
-        out.append(TestResult(name, False, _one_line(message if isinstance(message, str) else message[0])))
+        lines = (problem.text or "").strip().splitlines()
+        out.append(CaseResult(name, False, _one_line(problem.get("message") or (lines[-1] if lines else "failed"))))
     return out
 
 

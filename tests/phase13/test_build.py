@@ -202,3 +202,24 @@ def test_a_phase_without_a_build(ws):
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("build: build\n", ""), encoding="utf-8")
     proc = lynx(ws, "build", "13")
     assert proc.returncode == 2 and "phase 13 has no build challenge" in proc.stderr
+
+
+@pytest.mark.parametrize("edit, problem", [
+    (lambda t: t.replace("id: bq-13-02", "id: q-13-02"), "bad question id"),
+    (lambda t: t.replace("files: [src/minimodel/nn/embedding.py]", "files: [src/minimodel/nn/linear.py]"),
+     "touches src/minimodel/nn/embedding.py"),
+    (lambda t: t.replace('id: "13"', 'id: "14"', 1), "is not its phase's id"),
+    (lambda t: t.replace("tests: tests", "tests: nowhere"), "holds no test_*.py"),
+    (lambda t: t.replace("  - en: No one-hot matrix", "  - fr: No one-hot matrix"), "constraints[1]: missing the `en` text"),
+])
+def test_build_yaml_errors_name_the_field(tmp_path, edit, problem):
+    from lynx.build import parse_build
+    from lynx.content import ContentError
+
+    folder = tmp_path / "build"
+    shutil.copytree(REPO / "phases" / "13-embeddings" / "build", folder)
+    path = folder / "build.yaml"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        parse_build(path, "13")
+    assert problem in info.value.line() and "build" in info.value.line()
