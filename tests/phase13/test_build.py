@@ -223,3 +223,17 @@ def test_build_yaml_errors_name_the_field(tmp_path, edit, problem):
     with pytest.raises(ContentError) as info:
         parse_build(path, "13")
     assert problem in info.value.line() and "build" in info.value.line()
+
+
+def test_reference_flag_for_code_that_diverged(ws):
+    emb = ws / TARGET
+    emb.write_text(emb.read_text(encoding="utf-8").replace('"""Token embedding', '"""My token embedding', 1),
+                   encoding="utf-8")
+    git(ws, "commit", "-qam", "my own docstring")
+    proc = lynx(ws, "build", "13")
+    assert proc.returncode == 2 and "--reference" in proc.stderr
+    assert git(ws, "branch", "--show-current").strip() == "main"
+    lynx(ws, "build", "13", "--reference", check=True)
+    assert "raise NotImplementedError" in emb.read_text(encoding="utf-8")
+    lynx(ws, "abort", check=True)
+    assert emb.read_text(encoding="utf-8").startswith('"""My token embedding')
