@@ -41,13 +41,12 @@ def test_build_yaml_loads_with_the_anatomy():
 def test_fixtures_are_reproducible(tmp_path):
     import numpy as np
 
-    import importlib.util
+    import runpy
 
-    spec = importlib.util.spec_from_file_location("mf", REPO / "phases/13-embeddings/build/make_fixtures.py")
-    mf = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mf)
-    fresh = mf.make()
-    with np.load(mf.OUT) as saved:
+    # run_path, not an import: no __pycache__ left in the course's build folder
+    mf = runpy.run_path(str(REPO / "phases/13-embeddings/build/make_fixtures.py"), run_name="make_fixtures")
+    fresh = mf["make"]()
+    with np.load(mf["OUT"]) as saved:
         assert sorted(saved.files) == sorted(fresh)
         for k in fresh:
             assert saved[k].dtype == fresh[k].dtype and np.array_equal(saved[k], fresh[k]), k
