@@ -22,7 +22,9 @@ def cached(cache_dir: Path | None, source: Path, build: Callable[[Path], Any]) -
     except FileNotFoundError:
         return build(source)  # let the builder raise its own clear error
     key = f"{st.st_mtime_ns}:{st.st_size}"
-    entry = cache_dir / (hashlib.sha1(str(source).encode()).hexdigest()[:16] + ".json")
+    # One entry per (source, builder): two readers of one file (a quiz count, the parsed quiz) must not collide.
+    name = f"{getattr(build, '__module__', '')}.{getattr(build, '__qualname__', '')}:{source}"
+    entry = cache_dir / (hashlib.sha1(name.encode()).hexdigest()[:16] + ".json")
     try:
         data = json.loads(entry.read_text(encoding="utf-8"))
         if data.get("key") == key and data.get("source") == str(source):
@@ -54,6 +56,9 @@ def _write(entry: Path, data: dict) -> None:
 
 
 def cache_dir_for(root: Path) -> Path | None:
+    """Caches live in a workspace's `.lynx/`; a checkout or an installed bundle is read directly."""
+    if not (root / "lynx.toml").is_file():
+        return None
     d = root / ".lynx" / "cache"
     if d.is_dir() or os.access(root, os.W_OK):
         return d

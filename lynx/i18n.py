@@ -49,6 +49,7 @@ UI: dict[str, dict[str, str]] = {
     "done": {"en": "Done: {kind} {id} recorded ({how}). Back on {home}.",
              "es": "Hecho: {kind} {id} registrado ({how}). De vuelta en {home}."},
     "how_fixed": {"en": "fixed", "es": "arreglado"},
+    "how_passed": {"en": "validator passed", "es": "validador superado"},
     "how_solution": {"en": "fixed with the solution shown", "es": "arreglado con la solución mostrada"},
     "aborted": {"en": "Left {kind} {id}; your work on it is kept on {branch}. Back on {home}.",
                 "es": "Has dejado {kind} {id}; tu trabajo queda en {branch}. De vuelta en {home}."},

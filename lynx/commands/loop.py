@@ -58,9 +58,16 @@ def phases(json_: JsonOpt = False, lang: LangOpt = None) -> None:
 
     Example: lynx phases --json
     """
-    from lynx import status
+    from lynx import i18n, status, workspace
 
-    ws, lang = _ws(lang)
+    if workspace.find_root() is None and not __import__("os").environ.get("LYNX_WORKSPACE"):
+        # Outside a workspace (e.g. in the course checkout): list the course itself, with no progress.
+        from lynx.validate import course_root
+
+        ws = workspace.Workspace(root=course_root(None), learner="-")
+        lang = i18n.resolve(lang)
+    else:
+        ws, lang = _ws(lang)
     rows = status.phase_rows(ws, lang)
     if json_:
         from lynx.ui import print_json
@@ -299,7 +306,8 @@ def done(
     outcome = "solution" if state.get("fix_applied") else "fixed"
     state = loop.end(ws, outcome, cal)
     ui.out(t("done", lang).format(kind=state["kind"], id=state["id"], home=state["home"],
-                                  how=t("how_solution" if outcome == "solution" else "how_fixed", lang)))
+                                  how=t("how_passed" if state["kind"] == "build" else
+                                        "how_solution" if outcome == "solution" else "how_fixed", lang)))
 
 
 @app.command()
