@@ -72,7 +72,7 @@ def tree_hash(ws: Path) -> str:
 
 
 def recoverable(ws: Path, marker: str, where: list[str] | None = None) -> bool:
-    """Is ``marker`` in the working tree, the index, or any commit reachable from a ref (stashes too)?
+    """Is ``marker`` in the working tree, the index, or any commit reachable from a ref or reflog (every stash)?
 
     ``where``: the files to look in first (a fast path); the whole tree is searched before history.
     """
@@ -86,7 +86,7 @@ def recoverable(ws: Path, marker: str, where: list[str] | None = None) -> bool:
     r = subprocess.run(["git", "grep", "-q", "--cached", "-F", marker], cwd=ws, env=ENV, capture_output=True)
     if r.returncode == 0:
         return True
-    revs = subprocess.run(["git", "rev-list", "--all"], cwd=ws, env=ENV, capture_output=True, text=True).stdout.split()
+    revs = subprocess.run(["git", "rev-list", "--all", "--reflog"], cwd=ws, env=ENV, capture_output=True, text=True).stdout.split()
     for i in range(0, len(revs), 200):
         r = subprocess.run(["git", "grep", "-q", "-F", marker, *revs[i:i + 200]], cwd=ws, env=ENV, capture_output=True)
         if r.returncode == 0:
@@ -139,3 +139,57 @@ def record(section: str, key: str, data: dict) -> None:
     all_ = json.loads(path.read_text()) if path.exists() else {}
     all_.setdefault(section, {})[key] = data
     path.write_text(json.dumps(all_, indent=2, sort_keys=True) + "\n")
+
+
+FAST_CHECK = '''"""A fast stand-in check for the random-use suite: the bug is in while every line the break added is there."""
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def added_lines():
+    out, target = {}, None
+    for line in (HERE / "break.patch").read_text(encoding="utf-8").splitlines():
+        if line.startswith("+++ b/"):
+            target = line[6:]
+        elif line.startswith("+") and not line.startswith("+++") and line[1:].strip() and target:
+            out.setdefault(target, []).append(line[1:].strip())
+    return out
+
+
+def test_the_break_is_fixed():
+    present = [all(a in Path(rel).read_text(encoding="utf-8") for a in adds) if Path(rel).is_file() else False
+               for rel, adds in added_lines().items()]
+    assert not all(present), "every line the break added is still there"
+'''
+
+
+
+def phase13_course(dst: Path, fast: bool = False) -> Path:
+    """A course folder with phase 13 of the bundled course only (for `lynx init --from`).
+
+    ``fast``: each break's check becomes FAST_CHECK (still a pytest file run by lynx's runner) and its
+    observation `python -c "print('observed')"` (still a subprocess): milliseconds instead of seconds.
+    """
+    import re
+    import shutil
+
+    from lynx.workspace import bundled_course
+
+    src = bundled_course()
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
+    shutil.copytree(src / "src", dst / "src", ignore=ignore)
+    shutil.copytree(src / "phases" / "13-embeddings", dst / "phases" / "13-embeddings", ignore=ignore)
+    for b in sorted((src / "breaks").glob("13-*")):
+        shutil.copytree(b, dst / "breaks" / b.name, ignore=ignore)
+        if fast:
+            (dst / "breaks" / b.name / "check_test.py").write_text(FAST_CHECK, encoding="utf-8")
+            y = dst / "breaks" / b.name / "break.yaml"
+            y.write_text(re.sub(r"^observe: .*$", "observe: [python, -c, \"print('observed')\"]",
+                                y.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    (dst / "data" / "quizzes").mkdir(parents=True)
+    for f in (src / "data" / "quizzes").glob("phase-13-*.yaml"):
+        shutil.copy(f, dst / "data" / "quizzes" / f.name)
+    (dst / "data" / "cards").mkdir(parents=True)
+    shutil.copy(src / "data" / "cards" / "embeddings.yaml", dst / "data" / "cards")
+    return dst

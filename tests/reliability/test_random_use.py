@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from lynxtest import ENV, lynx
-from reliability_kit import BREAK_FILE, JOURNAL, NOTES, SCRATCH, UNSTAGED_FILE, lost, record
+from reliability_kit import BREAK_FILE, JOURNAL, NOTES, SCRATCH, UNSTAGED_FILE, lost, phase13_course, record
 
 TIED = "src/minimodel/programs/tied_lm.py"
 QUIZ_IDS = [f"q-13-{i:02d}" for i in range(1, 11)]
@@ -234,29 +234,6 @@ class Learner(RuleBasedStateMachine):
             json.loads(prog.read_text())
 
 
-FAST_CHECK = '''"""A fast stand-in check for the random-use suite: the bug is in while every line the break added is there."""
-from pathlib import Path
-
-HERE = Path(__file__).parent
-
-
-def added_lines():
-    out, target = {}, None
-    for line in (HERE / "break.patch").read_text(encoding="utf-8").splitlines():
-        if line.startswith("+++ b/"):
-            target = line[6:]
-        elif line.startswith("+") and not line.startswith("+++") and line[1:].strip() and target:
-            out.setdefault(target, []).append(line[1:].strip())
-    return out
-
-
-def test_the_break_is_fixed():
-    present = [all(a in Path(rel).read_text(encoding="utf-8") for a in adds) if Path(rel).is_file() else False
-               for rel, adds in added_lines().items()]
-    assert not all(present), "every line the break added is still there"
-'''
-
-
 @pytest.fixture(scope="module")
 def fast_course(tmp_path_factory) -> Path:
     """Phase 13 of the bundled course, with checks and observations that take milliseconds, not seconds.
@@ -265,26 +242,8 @@ def fast_course(tmp_path_factory) -> Path:
     hints, quiz and cards are the real ones; only the check (still a pytest file run by lynx's runner) and
     the observation program (still a subprocess) are made cheap, so 1,000 sequences fit in CI.
     """
-    from lynx.workspace import bundled_course
-
-    src, dst = bundled_course(), tmp_path_factory.mktemp("fast") / "course"
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
-    shutil.copytree(src / "src", dst / "src", ignore=ignore)
-    shutil.copytree(src / "phases" / "13-embeddings", dst / "phases" / "13-embeddings", ignore=ignore)
-    for b in sorted((src / "breaks").glob("13-*")):
-        shutil.copytree(b, dst / "breaks" / b.name, ignore=ignore)
-        (dst / "breaks" / b.name / "check_test.py").write_text(FAST_CHECK, encoding="utf-8")
-        y = dst / "breaks" / b.name / "break.yaml"
-        text = re.sub(r"^observe: .*$", "observe: [python, -c, \"print('observed')\"]", y.read_text(encoding="utf-8"),
-                      flags=re.M)
-        y.write_text(text, encoding="utf-8")
-    for f in (src / "data" / "quizzes").glob("phase-13-*.yaml"):
-        (dst / "data" / "quizzes").mkdir(parents=True, exist_ok=True)
-        shutil.copy(f, dst / "data" / "quizzes" / f.name)
-    (dst / "data" / "cards").mkdir(parents=True)
-    shutil.copy(src / "data" / "cards" / "embeddings.yaml", dst / "data" / "cards")
-    for part in ("learners",):
-        (dst / part).mkdir(exist_ok=True)
+    dst = tmp_path_factory.mktemp("fast") / "course"
+    phase13_course(dst, fast=True)
     root = dst.parent / "workspace"
     r = lynx("init", str(root), "--learner", "borja", "--from", str(dst), "--yes")
     assert r.returncode == 0, r.stderr
