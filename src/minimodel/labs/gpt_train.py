@@ -86,6 +86,13 @@ class Bar:
             self.task = self.progress.add_task("train", total=self.total, loss="-")
         return self
 
+    def log(self, message: str) -> None:
+        """A line above the bar (printing straight to stdout would tear the bar apart)."""
+        if self.progress is not None:
+            self.progress.console.print(message, highlight=False)
+        else:
+            print(message, flush=True)
+
     def advance(self, loss: float) -> None:
         if self.progress is not None:
             self.progress.update(self.task, advance=1, loss=f"{loss:.3f}")
@@ -122,7 +129,7 @@ def run(s: Settings = Settings(), progress: bool = False, echo: bool = False) ->
                        "held_out": evaluate(model, val_ids, s.block_size)}
                 evals.append(row)
                 if echo:
-                    print(f"step {row['step']:4d}  train loss {row['train']:.3f}  held-out loss {row['held_out']:.3f}")
+                    bar.log(f"step {row['step']:4d}  train loss {row['train']:.3f}  held-out loss {row['held_out']:.3f}")
     prompt = tok.encode(s.prompt)
     greedy = generate(model, prompt, s.sample_tokens, greedy=True)
     sampled = generate(model, prompt, s.sample_tokens, temperature=s.temperature, top_k=s.top_k, seed=s.seed)
@@ -173,8 +180,9 @@ def report(res: dict) -> str:
         f"model: {res['parameters']} parameters (the tied embedding counted once)",
         f"first loss {res['initial_loss']:.3f}   ln V = {res['ln_vocab']:.3f}",
         f"after {s['steps']} steps: training loss {res['final_train_loss']:.3f}, held-out loss {res['final_held_out_loss']:.3f}",
-        f"lowest held-out loss {res['best_held_out']['held_out']:.3f} at step {res['best_held_out']['step']} "
-        "(after that the model memorises the training text: overfitting)",
+        f"lowest held-out loss {res['best_held_out']['held_out']:.3f} at step {res['best_held_out']['step']}"
+        + (" (after that the model memorises the training text: overfitting)"
+           if res["best_held_out"]["step"] < s["steps"] else ""),
         "",
         f"greedy:                {res['greedy']!r}",
         f"T={s['temperature']}, top-k={s['top_k']}:    {res['sampled']!r}",
