@@ -15,6 +15,7 @@ workspace until a run completes without being killed, so every step is covered. 
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -165,8 +166,9 @@ def _runs(command: str, signal: str, prepared, tmp_path_factory) -> tuple[int, d
         finally:
             shutil.rmtree(tmp, ignore_errors=True)  # the violations say what went wrong, step by step
         steps, probs = _RUNS[key]
-        record("interruption", f"{command} SIG{signal}",
-               {"steps": steps, "runs": steps + 1, **{k: len(v) for k, v in probs.items()}})
+        # per kind: at how many of the kill points a violation was seen
+        record("interruption", f"{command} SIG{signal}", {"steps": steps, "runs": steps + 1, **{
+            k: len({re.search(r"after step (\d+)", m).group(1) for m in v}) for k, v in probs.items()}})
     return _RUNS[key]
 
 

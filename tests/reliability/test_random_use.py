@@ -11,9 +11,12 @@ create a branch (lynx's branches too), stash / stash pop, `break`, `hint`, `run`
 - lynx's state agrees with git: an active session names a branch that exists and contains its break commit,
   and the learner's progress file parses.
 
-Two runs: `test_random_use_in_process` drives the real CLI (lynx/cli.py's Typer app, real git, real pytest
-checks) in this process, so 1,000 sequences fit in CI; `test_random_use_subprocess` replays a smaller sample
-through real `python -m lynx` subprocesses. LYNX_RANDOM_EXAMPLES overrides the number of sequences.
+Three runs: `test_random_use_in_process` drives the real CLI (lynx/cli.py's Typer app, real git, real pytest
+checks) in this process, so 1,000 sequences fit in CI; `test_random_use_subprocess` plays a smaller sample
+through real `python -m lynx` subprocesses; `test_random_use_with_kills` adds a move that kills break / fix /
+done / abort part-way (LYNX_CRASH_AFTER, SIGKILL or SIGINT). LYNX_RANDOM_EXAMPLES (default 1000) sets the
+in-process count; the other two run 1/30 and 1/10 of it. They run on phase 13 of the bundled course with
+checks and observations made fast (see `phase13_course` in reliability_kit.py); the subprocess sample too.
 """
 
 from __future__ import annotations
@@ -95,6 +98,7 @@ class Learner(RuleBasedStateMachine):
     run_lynx = staticmethod(_in_process)
     template: Path
     stats: dict[str, int] = {}
+    kills = False  # also kill lynx commands part-way (LYNX_CRASH_AFTER, in a subprocess)
 
     def __init__(self) -> None:
         super().__init__()
@@ -177,6 +181,21 @@ class Learner(RuleBasedStateMachine):
     def recover(self):
         self.lynx("recover")
 
+    @precondition(lambda self: self.kills)
+    @rule(cmd=st.sampled_from(["break", "fix", "done", "abort"]), step=st.integers(1, 25),
+          sig=st.sampled_from(["KILL", "INT"]))
+    def killed(self, cmd, step, sig):
+        """A command interrupted after its Nth git call or state write (lynx/faults.py)."""
+        args = {"break": ["break", "13", "--predict", "k"], "fix": ["fix", "--apply"], "done": ["done", "-c", "y"],
+                "abort": ["abort"]}[cmd]
+        notes = self.ws / NOTES
+        before = notes.read_bytes() if notes.exists() else None
+        r = lynx(*args, cwd=self.ws, env={"LYNX_CRASH_AFTER": str(step), "LYNX_CRASH_SIGNAL": sig})
+        Learner.stats["kills"] = Learner.stats.get("kills", 0) + ("[lynx test hook]" in r.stderr)
+        assert "Traceback" not in r.stdout + r.stderr, r.stderr
+        if before is not None:
+            assert notes.read_bytes().startswith(before), f"killed `lynx {cmd}` rewrote the notes"
+
     # -- git and the editor --------------------------------------------------------------------
     @rule(where=st.sampled_from(EDIT_TARGETS), words=st.text(max_size=20))
     def edit(self, where, words):
@@ -224,11 +243,14 @@ class Learner(RuleBasedStateMachine):
         sf = self.ws / ".lynx/state.json"
         if sf.exists():
             s = json.loads(sf.read_text())
-            assert s.get("stage") == "active", s
+            assert s.get("stage") in (("active", "starting") if self.kills else ("active",)), s
+            if s["stage"] == "starting":  # killed while starting: `lynx recover` completes or undoes it
+                return
             assert _git(self.ws, "rev-parse", "--verify", "-q", f"refs/heads/{s['branch']}").returncode == 0, \
                 f"state names branch {s['branch']}, which does not exist"
-            assert _git(self.ws, "merge-base", "--is-ancestor", s["commit"], s["branch"]).returncode == 0, \
-                f"the break commit of {s['id']} is not on {s['branch']}"
+            if "commit" in s:
+                assert _git(self.ws, "merge-base", "--is-ancestor", s["commit"], s["branch"]).returncode == 0, \
+                    f"the break commit of {s['id']} is not on {s['branch']}"
         prog = self.ws / "learners/borja/progress.json"
         if prog.exists() and not _git(self.ws, "ls-files", "-u").stdout:  # a learner's stash conflict aside
             json.loads(prog.read_text())
@@ -295,4 +317,14 @@ def test_random_use_subprocess(machine_template):
         template = machine_template
         run_lynx = staticmethod(_subprocess)
 
-    _run(Subprocess, max(10, EXAMPLES // 20), 8, "subprocess")
+    _run(Subprocess, max(10, EXAMPLES // 30), 8, "subprocess")
+
+
+def test_random_use_with_kills(fast_course):
+    """The same learner, and now and then a command killed part-way; `recover` is one of the moves."""
+    class WithKills(Learner):
+        template = fast_course
+        run_lynx = staticmethod(_in_process)
+        kills = True
+
+    _run(WithKills, max(20, EXAMPLES // 10), 10, "in-process with kills")
