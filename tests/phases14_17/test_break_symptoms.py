@@ -1,0 +1,97 @@
+"""The numbers the phase 14-17 breaks quote (prompt and symptom) are what their observe programs print.
+
+Each case runs the break's `observe` program twice in scratch copies of src/: on the reference code
+and with break.patch applied, exactly as `lynx run` would (cwd = the copy, its src/ on the path).
+For every pinned number: the program prints it, and the break's text quotes it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+
+# break id: ([(printed by the BROKEN program, quoted in break.yaml)], [(printed by the REFERENCE, quoted)])
+PINS = {
+    "14-00": ([("-0.9993", "-0.9993"), ("+0.9987", "+0.9987"), ("|c| = 0.9920", "|c| = 0.9920"),
+               ("sign flips: 12", "12 sign flips")],
+              [("sign flips: 0", None)]),
+    "14-01": ([("[(0, 1), (1, 1), (2, 2), (4, 4)]", "(0, 1), (1, 1), (2, 2), (4, 4)"),
+               ("changed: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]", "outputs 4..19"),
+               ("step  59  loss 1.686", "1.69")],
+              [("[(1, 0), (2, 0), (4, 0), (8, 0)]", "(1, 0), (2, 0), (4, 0), (8, 0)"),
+               ("step  59  loss 2.468", "2.47")]),
+    "15-00": ([("     4            0.4189", "0.42 at d_k = 4"), ("    64            0.8486", "0.85 at 64"),
+               ("   256            0.9229", "0.92 at 256"), ("  1024            0.9599", "0.96 at"),
+               ("1.7824", "1.78"), ("0.0950", "0.10"), ("56.7%", "56.7%")],
+              [("    64            0.2468", "0.24"), ("   256            0.2450         2.3582        0.0%", "0%")]),
+    "15-01": ([("    1 1 0 0 0", "`1 1 0 0 0`"), ("(must be none): [7]", "moves output 7"),
+               ("step  79  loss 1.144", "1.14 at step 79")],
+              [("step  79  loss 2.825", "2.83")]),
+    "16-00": ([("0.5057", "0.51"), ("-0.4789", "-0.48"), ("0.532 ", "0.53"), ("1.1005", "1.10"),
+               ("output changed: [0, 1, 2, 3, 4, 5]", "positions 0 to 5"), ("0.0000 (should be 1)", "0.0000"),
+               ("step  79  loss 2.564", "2.56")],
+              [("output changed: [5]", None), ("step  79  loss 2.825", "2.83")]),
+    "16-01": ([("max |block(x) - x| = 3.47", "3.47"), ("after block 1 1.0206", "1.02"),
+               ("step  79  loss 2.901", "2.90 at step 79")],
+              [("max |block(x) - x| = 0 ", "instead of 0"),
+               ("after block 1 0.2742 | after block 2 0.4742 | after block 3 0.6182 | after block 4 0.7279",
+                "0.27, 0.47, 0.62, 0.73"),
+               ("step  79  loss 2.902", None)]),
+    "17-00": ([("step  30  loss 2.280", "2.28 at step 30"), ("step  50  loss 1.002", "1.00 at step 50"),
+               ("step  79  loss 0.198", "0.20 at step 79"), ("'The lynxxxxxxxxxxxxxxx", "'The lynxxxxxxxxxxxxxxx")],
+              [("step  79  loss 2.825", "2.8")]),
+    "17-01": ([("'t' 0.158, 'a' 0.110", "'t' 0.158, 'a' 0.110"),
+               ("top-k keeps   : 'º' 1.9e-05, 'F' 1.8e-05, '<' 1.8e-05, '\\x08' 1.7e-05, 'ä' 1.7e-05", "2e-05"),
+               ("kept set: 0.0001", "0.0001"), ("'tae tae tae", "'tae tae tae")],
+              [("probability mass of the kept set: 0.4909", None)]),
+}
+
+
+def break_dir(bid: str) -> Path:
+    (d,) = REPO.glob(f"breaks/{bid}-*")
+    return d
+
+
+def observe(bid: str, broken: bool, tmp: Path) -> str:
+    d = break_dir(bid)
+    data = yaml.safe_load((d / "break.yaml").read_text(encoding="utf-8"))
+    work = tmp / ("broken" if broken else "reference")
+    shutil.copytree(REPO / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    if broken:
+        subprocess.run(["git", "apply", str(d / "break.patch")], cwd=work, check=True)
+    argv = [sys.executable if a == "python" else a for a in data["observe"]]
+    env = {**os.environ, "PYTHONPATH": str(work / "src"), "PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1"}
+    proc = subprocess.run(argv, cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+def quoted(bid: str) -> str:
+    data = yaml.safe_load((break_dir(bid) / "break.yaml").read_text(encoding="utf-8"))
+    return " ".join(data[k][lang] for k in ("prompt", "symptom") for lang in ("en",))
+
+
+@pytest.mark.parametrize("bid", sorted(PINS))
+def test_broken_program_prints_what_the_break_quotes(bid, tmp_path):
+    out = observe(bid, True, tmp_path)
+    text = quoted(bid)
+    for printed, quote in PINS[bid][0]:
+        assert printed in out, f"{bid}: the broken program no longer prints {printed!r}:\n{out}"
+        assert quote is None or quote in text, f"{bid}: break.yaml no longer quotes {quote!r}"
+
+
+@pytest.mark.parametrize("bid", sorted(PINS))
+def test_reference_program_prints_the_healthy_numbers(bid, tmp_path):
+    out = observe(bid, False, tmp_path)
+    text = quoted(bid)
+    for printed, quote in PINS[bid][1]:
+        assert printed in out, f"{bid}: the reference program no longer prints {printed!r}:\n{out}"
+        assert quote is None or quote in text, f"{bid}: break.yaml no longer quotes {quote!r}"
