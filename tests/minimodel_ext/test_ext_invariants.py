@@ -4,8 +4,6 @@ import numpy as np
 import pytest
 
 from minimodel import Tensor, no_grad
-from minimodel.bpe import BPETokenizer
-from minimodel.data import load_corpus
 from minimodel.nn import (
     GPT, LSTM, RNN, Conv1d, Dropout, GPTConfig, LayerNorm, MultiHeadAttention, SinusoidalPositions,
     TransformerBlock, causal_mask, configure_optimizer, lm_loss, sinusoidal_positions,
