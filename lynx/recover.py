@@ -16,13 +16,38 @@ from lynx.workspace import Workspace
 
 
 def _corrupt_json(path: Path) -> bool:
-    if not path.exists():
-        return False
+    return path.exists() and _corrupt_text(path, None)
+
+
+def _corrupt_text(path: Path, text: str | None) -> bool:
+    """Whether a state file (JSON, or YAML for quiz attempts) fails to parse."""
     try:
-        json.loads(path.read_bytes().decode("utf-8"))
+        text = path.read_bytes().decode("utf-8") if text is None else text
+        if path.suffix == ".json":
+            json.loads(text)
+        else:
+            import yaml
+
+            yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         return False
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, OSError):
         return True
+    except Exception as exc:  # yaml.YAMLError, without importing yaml for JSON files
+        if type(exc).__module__.startswith("yaml"):
+            return True
+        raise
+
+
+def _corrupt(path: Path) -> bool:
+    return _corrupt_text(path, None)
+
+
+def _learner_state_files(ws: Workspace) -> list[Path]:
+    """The files lynx writes for the learner: progress, card states, quiz attempts (not the notes)."""
+    if not ws.learner_dir.is_dir():
+        return []
+    return sorted(p for p in ws.learner_dir.rglob("*") if p.is_file() and p.suffix in (".json", ".yaml")
+                  and ".corrupt-" not in p.name)
 
 
 def _keep_aside(path: Path) -> Path:
@@ -46,16 +71,17 @@ def recover(ws: Workspace) -> list[str]:
             lock.unlink(missing_ok=True)
             done.append(f"removed a stale lock left by pid {pid}")
     with gitops.repo(ws.root) as g:
-        prog = progress.progress_path(ws)
-        if _corrupt_json(prog):
-            aside = _keep_aside(prog)
-            rel = str(prog.relative_to(ws.root))
+        for path in _learner_state_files(ws):
+            if not _corrupt(path):
+                continue
+            aside = _keep_aside(path)
+            rel = str(path.relative_to(ws.root))
             committed = g.show("HEAD", rel)
-            if committed is not None:
-                atomic_write_bytes(prog, committed.encode("utf-8"))
+            if committed is not None and not _corrupt_text(path, committed):
+                atomic_write_bytes(path, committed.encode("utf-8"))
                 done.append(f"{rel} was corrupt: restored the last committed version (the broken one is {aside.name})")
             else:
-                done.append(f"{rel} was corrupt and never committed: moved aside to {aside.name}")
+                done.append(f"{rel} was corrupt and has no good committed version: moved aside to {aside.name}")
         state_file = progress.state_path(ws)
         if _corrupt_json(state_file):
             aside = _keep_aside(state_file)

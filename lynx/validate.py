@@ -14,7 +14,7 @@ from pathlib import Path
 from lynx.errors import LynxError
 
 # Modules that add their own rows: each may define `validate_course(root: Path) -> list[Row]`.
-HOOKS = ("lynx.quiz", "lynx.deck", "lynx.build", "lynx.lab")
+HOOKS = ("lynx.quiz", "lynx.build", "lynx.lab")
 
 
 @dataclass
@@ -83,6 +83,11 @@ def validate(root: Path, jobs: int = 2) -> list[Row]:
             rows.append(Row("break", bid, False, f"listed by phase {pid} but breaks/{bid}-*/ does not exist"))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         rows += list(pool.map(lambda b: prove_break(root, b), breaks))
+    from lynx import deck
+
+    problems = deck.check(root)
+    rows += [Row("cards", "decks", False, e.line()) for e in problems] or [
+        Row("cards", "decks", True, f"{sum(1 for _ in deck.load(root))} cards; every `cards:` reference exists")]
     for name in HOOKS:
         try:
             mod = importlib.import_module(name)

@@ -165,7 +165,9 @@ class Tensor:
                     stack.append((parent, False))
         self._accumulate(grad)
         for node in reversed(order):
-            node._backward()
+            # A node no gradient reached (e.g. a constant's branch) has nothing to pass on.
+            if node.grad is not None:
+                node._backward()
 
     # ------------------------------------------------------------- arithmetic
     def __add__(self, other: Any) -> Tensor:

@@ -61,3 +61,23 @@ def test_recover_on_a_healthy_workspace_changes_nothing(workspace):
     r = lynx("recover", cwd=workspace)
     assert r.returncode == 0 and "nothing to repair" in r.stdout
     assert git("status", "--porcelain", cwd=workspace) == ""
+
+
+def test_corrupt_cards_and_quiz_attempts_are_restored(workspace):
+    w = workspace
+    r = lynx("quiz", "phase-13", "--json", input='{"q-13-01": "a", "q-13-02": "a"}', cwd=w)
+    assert r.returncode in (0, 1), r.stderr
+    quiz = w / "learners/borja/phase-13/quiz.yaml"
+    assert quiz.exists()
+    git("add", "-A", "learners", cwd=w)
+    git("commit", "-qm", "my quiz", cwd=w)
+    good = quiz.read_text()
+    quiz.write_text("attempts: [ {unclosed")
+    cards = w / "learners/borja/cards.json"
+    cards.write_text("{\x00broken")
+    r = lynx("recover", cwd=w)
+    assert r.returncode == 0, r.stderr
+    assert quiz.read_text() == good
+    assert "quiz.yaml was corrupt: restored" in r.stdout and "cards.json was corrupt" in r.stdout
+    assert list(cards.parent.glob("cards.json.corrupt-*")) and not cards.exists()
+    assert lynx("cards", "--stats", "--json", cwd=w).returncode == 0

@@ -157,3 +157,14 @@ def test_tensor_indices():
     rows = Tensor(np.array([0, 2, 2]))
     check(lambda a: a[rows], r(3, 4))
     check(lambda a: a[rows, Tensor(np.array([1, 1, 3]))], r(3, 4))
+
+
+def test_backward_through_a_constant_branch():
+    # a value computed from a tensor that needs no gradient, combined with a parameter
+    from minimodel import Parameter, Tensor
+
+    x = Tensor(np.arange(3.0))
+    w = Parameter(np.ones(3))
+    ((x / 2.0) * w).sum().backward()
+    np.testing.assert_allclose(w.grad, np.arange(3.0) / 2.0)
+    assert x.grad is None
