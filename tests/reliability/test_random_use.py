@@ -15,8 +15,9 @@ Three runs: `test_random_use_in_process` drives the real CLI (lynx/cli.py's Type
 checks) in this process, so 1,000 sequences fit in CI; `test_random_use_subprocess` plays a smaller sample
 through real `python -m lynx` subprocesses; `test_random_use_with_kills` adds a move that kills break / fix /
 done / abort part-way (LYNX_CRASH_AFTER, SIGKILL or SIGINT). LYNX_RANDOM_EXAMPLES (default 1000) sets the
-in-process count; the other two run 1/30 and 1/10 of it. They run on phase 13 of the bundled course with
-checks and observations made fast (see `phase13_course` in reliability_kit.py); the subprocess sample too.
+in-process count; the other two run 1/30 and 1/10 of it. The in-process runs use phase 13 of the bundled course
+with checks and observations made fast (`phase13_course` in reliability_kit.py); the subprocess sample uses the
+whole bundled course with its real checks.
 """
 
 from __future__ import annotations
