@@ -35,6 +35,9 @@ COMMANDS = {
     "fix --apply": ["fix", "--apply"],
     "abort": ["abort"],
     "done": ["done", "--calibration", "partly"],
+    # the learner committed on the break branch (notes included), then wrote more notes: `git switch` home
+    # refuses, and lynx takes its fallback path (check out its own files, switch, put them back)
+    "abort-after-branch-commit": ["abort"],
 }
 
 
@@ -54,6 +57,11 @@ def _prepare(root: Path, command: str) -> list[str]:
     with (root / BREAK_FILE).open("a", encoding="utf-8") as fh:
         fh.write("\n# MARK-attempt: the learner's edit on the break branch\n")
     markers.append("MARK-attempt")
+    if command == "abort-after-branch-commit":
+        git("commit", "-qm", "the learner's own commit on the break branch", "--", NOTES, BREAK_FILE, cwd=root)
+        with (root / NOTES).open("a", encoding="utf-8") as fh:
+            fh.write("MARK-late-note: written after that commit, not committed\n")
+        markers.append("MARK-late-note")
     return markers
 
 
@@ -180,7 +188,14 @@ MATRIX = [(c, s) for c in COMMANDS for s in ("KILL", "INT")]
 END_BUG = pytest.mark.xfail(strict=True, reason="interrupted done/abort: recover does not finish the end (see report)")
 
 
-@pytest.mark.parametrize("command,signal", MATRIX)
+# Bug found by this suite (reported, lynx/session.py finish): when `git switch` home refuses because the learner's
+# folder differs between the branches, finish() runs `git checkout HEAD -- learners/<name>` and keeps the learner's
+# uncommitted notes only in memory until after the switch: a kill between the two loses them for good.
+FALLBACK_BUG = pytest.mark.xfail(strict=True, reason="finish() fallback holds uncommitted notes only in memory")
+
+
+@pytest.mark.parametrize("command,signal", [
+    pytest.param(c, s, marks=FALLBACK_BUG) if c == "abort-after-branch-commit" else (c, s) for c, s in MATRIX])
 def test_killed_at_every_step_loses_nothing(command, signal, prepared, tmp_path_factory):
     steps, problems = _runs(command, signal, prepared, tmp_path_factory)
     assert steps >= 3, f"{command}: only {steps} checkpoints; is lynx/faults.py still wired in?"
@@ -188,7 +203,7 @@ def test_killed_at_every_step_loses_nothing(command, signal, prepared, tmp_path_
 
 
 @pytest.mark.parametrize("command,signal", [
-    pytest.param(c, s, marks=END_BUG) if c in ("done", "abort") else (c, s) for c, s in MATRIX])
+    pytest.param(c, s, marks=END_BUG) if c.startswith(("done", "abort")) else (c, s) for c, s in MATRIX])
 def test_recover_after_any_kill_restores_a_consistent_workspace(command, signal, prepared, tmp_path_factory):
     steps, problems = _runs(command, signal, prepared, tmp_path_factory)
     assert not problems["consistency"], "\n".join(problems["consistency"][:12])
