@@ -200,7 +200,9 @@ class Learner(RuleBasedStateMachine):
             assert notes.read_bytes().startswith(before), f"killed `lynx {cmd}` rewrote the notes"
 
     # -- git and the editor --------------------------------------------------------------------
-    @rule(where=st.sampled_from(EDIT_TARGETS), words=st.text(max_size=20))
+    # "\r" is left out until store.append_text stops turning the learner's CR / CRLF into LF (it reads the notes
+    # as text with universal newlines): test_state_files.py::test_notes_with_windows_line_endings_only_grow.
+    @rule(where=st.sampled_from(EDIT_TARGETS), words=st.text(st.characters(blacklist_characters="\r"), max_size=20))
     def edit(self, where, words):
         self.n += 1
         marker = f"MARK-{self.n}-{time.monotonic_ns()}"
