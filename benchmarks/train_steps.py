@@ -23,7 +23,9 @@ from typing import Callable
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO / "src") not in sys.path:
+try:  # a minimodel already on the path (PYTHONPATH=some/src) is the one measured; else this checkout's
+    import minimodel  # noqa: F401
+except ImportError:
     sys.path.insert(0, str(REPO / "src"))
 
 N_BATCHES = 64  # batches drawn up front and cycled: data preparation is not timed
