@@ -202,7 +202,7 @@ class Learner(RuleBasedStateMachine):
     # -- git and the editor --------------------------------------------------------------------
     # "\r" is left out until store.append_text stops turning the learner's CR / CRLF into LF (it reads the notes
     # as text with universal newlines): test_state_files.py::test_notes_with_windows_line_endings_only_grow.
-    @rule(where=st.sampled_from(EDIT_TARGETS), words=st.text(st.characters(blacklist_characters="\r"), max_size=20))
+    @rule(where=st.sampled_from(EDIT_TARGETS), words=st.text(st.characters(codec="utf-8", exclude_characters="\r"), max_size=20))
     def edit(self, where, words):
         self.n += 1
         marker = f"MARK-{self.n}-{time.monotonic_ns()}"
@@ -248,8 +248,9 @@ class Learner(RuleBasedStateMachine):
         sf = self.ws / ".lynx/state.json"
         if sf.exists():
             s = json.loads(sf.read_text())
-            assert s.get("stage") in (("active", "starting") if self.kills else ("active",)), s
-            if s["stage"] == "starting":  # killed while starting: `lynx recover` completes or undoes it
+            # a killed command may leave a session "starting" or "ending": `lynx recover` (or the next command) resumes it
+            assert s.get("stage") in (("active", "starting", "ending") if self.kills else ("active",)), s
+            if s["stage"] != "active":
                 return
             assert _git(self.ws, "rev-parse", "--verify", "-q", f"refs/heads/{s['branch']}").returncode == 0, \
                 f"state names branch {s['branch']}, which does not exist"
