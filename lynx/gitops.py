@@ -68,7 +68,7 @@ class Git:
 
     def identity(self, args: Sequence[str]) -> list[str]:
         """A fallback author for lynx's commits when the learner has set none (e.g. on CI)."""
-        if not args or args[0] not in ("commit", "merge"):
+        if not args or args[0] not in ("commit", "commit-tree", "merge"):
             return []
         if self._ident is None:
             r = self.r.git.execute(["git", "config", "user.email"], with_exceptions=False, with_extended_output=True)
@@ -136,6 +136,29 @@ class Git:
             self.run("read-tree", commit, env=env)
             self.run("apply", "--cached", *(["-R"] if reverse else []), str(patch), env=env)
             return self.run("write-tree", env=env)[1].strip()
+
+    def copy_subtree(self, branch: str, source: str, prefix: str, message: str) -> bool:
+        """Commit on ``branch`` (not checked out) the folder ``prefix`` as it is in ``source``.
+
+        Built in a private index with plumbing, so neither the working tree nor the learner's index
+        is touched. False when the folder is already the same there.
+        """
+        import tempfile
+
+        theirs = self.run("rev-parse", "--verify", "--quiet", f"{source}:{prefix}", check=False)[1].strip()
+        ours = self.run("rev-parse", "--verify", "--quiet", f"{branch}:{prefix}", check=False)[1].strip()
+        if not theirs or theirs == ours:
+            return False
+        old = self.out("rev-parse", "--verify", f"refs/heads/{branch}").strip()
+        with tempfile.TemporaryDirectory(prefix="lynx-index-") as tmp:
+            env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            self.run("read-tree", old, env=env)
+            self.run("rm", "-r", "-q", "-f", "--cached", "--ignore-unmatch", "--", prefix, env=env)
+            self.run("read-tree", f"--prefix={prefix.rstrip('/')}/", theirs, env=env)
+            tree = self.run("write-tree", env=env)[1].strip()
+        commit = self.run("commit-tree", tree, "-p", old, "-m", message)[1].strip()
+        self.run("update-ref", "-m", message, f"refs/heads/{branch}", commit, old)
+        return True
 
     def diff_to_tree(self, tree: str, paths: Sequence[str]) -> str:
         """A unified diff that turns the working files into ``tree``'s version (applies with `git apply`)."""

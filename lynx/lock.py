@@ -21,8 +21,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
+_depth = 0  # re-entrant within one process: `lynx recover` holds the lock while it resumes an end
+
+
 @contextmanager
 def held(state_dir: Path, wait: float = 3.0) -> Iterator[None]:
+    global _depth
+    if _depth:
+        _depth += 1
+        try:
+            yield
+        finally:
+            _depth -= 1
+        return
     state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / "lock"
     deadline = time.monotonic() + wait
@@ -45,9 +56,11 @@ def held(state_dir: Path, wait: float = 3.0) -> Iterator[None]:
         with os.fdopen(fd, "w") as fh:
             fh.write(str(os.getpid()))
         break
+    _depth = 1
     try:
         yield
     finally:
+        _depth = 0
         path.unlink(missing_ok=True)
 
 

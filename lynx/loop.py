@@ -45,7 +45,8 @@ def active_break(ws: Workspace) -> tuple[dict[str, Any], Break]:
         raise LynxError(f"the active session is a {state['kind']} ({state['id']}), not a break",
                         f"use `lynx {state['kind']} --check`, `lynx done` or `lynx abort`")
     if state.get("stage") != "active":
-        raise LynxError(f"break {state['id']} was interrupted while starting", "run `lynx recover`")
+        doing = "starting" if state.get("stage") == "starting" else "ending"
+        raise LynxError(f"break {state['id']} was interrupted while {doing}", "run `lynx recover`")
     return state, ws.course.brk(state["id"])
 
 
@@ -141,15 +142,22 @@ def fix_apply(ws: Workspace) -> bool:
     return changed
 
 
-def end(ws: Workspace, outcome: str, calibration: str | None) -> dict[str, Any]:
-    """Record the outcome (fixed / solution / aborted) and return to the learner's branch."""
+def end(ws: Workspace, outcome: str | None, calibration: str | None) -> dict[str, Any]:
+    """Record the outcome (fixed / solution / aborted) and return to the learner's branch.
+
+    An end that was interrupted (state "ending") is resumed with the outcome it started with.
+    """
     from lynx import gitops, lock, prediction, session
 
-    state = progress.active(ws)
-    if state is None:
-        raise LynxError("nothing is active", "start a break with `lynx break 13`")
-    b = ws.course.brk(state["id"]) if state["kind"] == "break" else None
     with lock.held(ws.state_dir), gitops.repo(ws.root) as g:
+        state = progress.active(ws)
+        if state is None:
+            raise LynxError("nothing is active", "start a break with `lynx break 13`")
+        if state.get("stage") == "ending":
+            outcome, calibration = state["outcome"], state.get("calibration")
+        else:
+            state["outcome"], state["calibration"] = outcome, calibration
+        b = ws.course.brk(state["id"]) if state["kind"] == "break" else None
 
         def record() -> None:
             if state["kind"] == "build":
@@ -161,6 +169,8 @@ def end(ws: Workspace, outcome: str, calibration: str | None) -> dict[str, Any]:
                 return
             data = progress.load(ws)
             entry = progress.break_entry(data, b.id)
+            if any(a.get("branch") == state["branch"] and a.get("outcome") for a in entry["attempts"]):
+                return  # recorded before an interruption: never twice
             open_attempts = [a for a in entry["attempts"] if a.get("outcome") is None]
             attempt = open_attempts[-1] if open_attempts else {"started": state["started"], "prediction": None}
             if not open_attempts:

@@ -93,6 +93,11 @@ def recover(ws: Workspace) -> list[str]:
                 done.append(rebuilt)
         elif state.get("stage") == "starting":
             done.append(_finish_or_undo_start(ws, g, state))
+        elif state.get("stage") == "ending":
+            from lynx.loop import end
+
+            end(ws, None, None)
+            done.append(f"finished closing {state['kind']} {state['id']} ({state.get('outcome')}); you are on {state['home']}")
         elif state.get("stage") == "active" and not g.branch_exists(state["branch"]):
             progress.clear_active(ws)
             done.append(f"forgot {state['kind']} {state['id']}: its branch {state['branch']} no longer exists")

@@ -137,40 +137,30 @@ def save_work(g: gitops.Git, state: dict[str, Any], why: str) -> bool:
 
 
 def finish(ws: Workspace, g: gitops.Git, state: dict[str, Any], why: str, record: Callable[[], None]) -> None:
-    """Leave the session: save the learner's work on its branch, go home, record, commit the notes there."""
-    require_on_branch(g, state, f"`lynx {why}`")
-    save_work(g, state, why)
-    mine = _snapshot(ws)
-    status, _, err = g.run("switch", "--quiet", state["home"], check=False)
-    if status != 0:
-        # Our own files (notes, progress) may differ between the branches: put them aside, switch, put them back.
-        g.run("checkout", "HEAD", "--", *learner_paths(ws), check=False)
+    """Leave the session: save the learner's work on its branch, go home, record, commit the notes there.
+
+    Each step can be interrupted: the state says "ending" from the first write on, and running this
+    again (`lynx recover`, `lynx done`, `lynx abort`) picks up where it stopped.
+    """
+    if state.get("stage") != "ending":
+        require_on_branch(g, state, f"`lynx {why}`")
+        state["stage"] = "ending"
+        progress.set_active(ws, state)
+    if g.branch() == state["branch"]:
+        save_work(g, state, why)
+        # The learner's folder is committed on the session branch, then the same folder is committed on
+        # home too (plumbing, nothing checked out): the switch then leaves it untouched, and a kill at any
+        # point finds the notes either in the working tree or in a commit.
+        mine = learner_paths(ws)
+        g.commit_only(mine, f"lynx: notes during {state['kind']} {state['id']}")
+        g.copy_subtree(state["home"], state["branch"], mine[0], f"lynx: notes from {state['kind']} {state['id']}")
         status, _, err = g.run("switch", "--quiet", state["home"], check=False)
         if status != 0:
-            _restore(ws, mine)
             raise LynxError(f"cannot switch back to {state['home']}: {gitops.first_line(err)}",
                             "commit or stash the files git names, then run the command again; nothing was lost")
-    _restore(ws, mine)
+    elif g.branch() != state["home"]:
+        raise LynxError(f"{state['kind']} {state['id']} was being closed; you are on {g.branch() or 'a detached HEAD'}",
+                        f"`git switch {state['home']}`, then `lynx recover`")
     record()
     g.commit_only(learner_paths(ws), f"lynx: {state['kind']} {state['id']} {why}")
     progress.clear_active(ws)
-
-
-def _snapshot(ws: Workspace) -> dict[Path, bytes]:
-    out = {}
-    if ws.learner_dir.is_dir():
-        for p in ws.learner_dir.rglob("*"):
-            if p.is_file():
-                out[p] = p.read_bytes()
-    return out
-
-
-def _restore(ws: Workspace, files: dict[Path, bytes]) -> None:
-    from lynx.store import atomic_write_bytes
-
-    for path, data in files.items():
-        if not path.exists() or path.read_bytes() != data:
-            # Notes only grow: never replace a longer file by a shorter one.
-            if path.exists() and len(path.read_bytes()) > len(data) and path.suffix == ".md":
-                continue
-            atomic_write_bytes(path, data)

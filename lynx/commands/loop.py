@@ -279,6 +279,10 @@ def done(
     state = progress.active(ws)
     if state is None:
         raise LynxError("nothing is active", "start a break with `lynx break 13`")
+    if state.get("stage") == "ending":  # an interrupted `done`/`abort`: finish closing it
+        state = loop.end(ws, None, None)
+        ui.out(t("done", lang).format(kind=state["kind"], id=state["id"], home=state["home"], how=state["outcome"]))
+        return
     if state["kind"] == "break":
         state, b = loop.active_break(ws)
         ok, output = loop.run_check(ws, b, capture=True)
