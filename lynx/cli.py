@@ -31,11 +31,27 @@ def _app_for(argv: list[str]) -> typer.Typer:
 
 
 def main() -> None:
+    argv = sys.argv[1:]
     try:
-        _app_for(sys.argv[1:])(standalone_mode=True)
+        rv = _app_for(argv)(args=argv, prog_name="lynx", standalone_mode=False)
     except LynxError as exc:
-        sys.stderr.write(f"lynx: {exc.line()}\n")
-        sys.exit(exc.code)
+        _fail(exc.line(), exc.code)
+    except typer.Abort as exc:  # Ctrl-D at a prompt
+        sys.stderr.write("\n")
+        sys.exit(130 if isinstance(exc.__cause__, KeyboardInterrupt) else 1)
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         sys.exit(130)
+    except typer.TyperException as exc:  # Click's usage errors: one line, not a box
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            sys.stdout.write(ctx.get_help() + "\n")
+            sys.exit(0)
+        where = ctx.command_path if ctx is not None else "lynx"
+        _fail(f"{exc.format_message()} — see `{where} --help`", getattr(exc, "exit_code", 2) or 2)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _fail(line: str, code: int) -> None:
+    sys.stderr.write(f"lynx: {' '.join(line.split())}\n")
+    sys.exit(code)

@@ -57,6 +57,9 @@ def begin(ws: Workspace, b: Break, lang: str, reference: bool,
 
     with lock.held(ws.state_dir), gitops.repo(ws.root) as g:
         home = session.preflight(ws, g, b.files, b.patch, reference, f"break {b.id}")
+        from lynx.store import require_utf8
+
+        require_utf8(prediction.notes_path(ws, b.phase))  # before asking anything
         show_card()
         pred = get_prediction()
 
@@ -83,16 +86,20 @@ class HintResult:
 
 def next_hint(ws: Workspace, lang: str, show_all: bool = False) -> HintResult:
     state, b = active_break(ws)
-    data = progress.load(ws)
-    entry = progress.break_entry(data, b.id)
     total = len(b.hints)
-    shown = min(entry["hints"], total)
     if show_all:
+        shown = min(progress.break_entry(progress.load(ws), b.id)["hints"], total)
         return HintResult(shown, total, [text(h, lang) for h in b.hints[:shown]], shown >= total)
-    if shown >= total:
-        return HintResult(0, total, [], True)
-    entry["hints"] = shown + 1
-    progress.save(ws, data)
+    from lynx import lock
+
+    with lock.held(ws.state_dir):  # read-change-write: never beside another writer
+        data = progress.load(ws)
+        entry = progress.break_entry(data, b.id)
+        shown = min(entry["hints"], total)
+        if shown >= total:
+            return HintResult(0, total, [], True)
+        entry["hints"] = shown + 1
+        progress.save(ws, data)
     return HintResult(shown + 1, total, [text(b.hints[shown], lang)], shown + 1 >= total)
 
 
@@ -117,8 +124,12 @@ def fix_diff(ws: Workspace) -> str:
     with gitops.repo(ws.root) as g:
         diff = g.diff_to_tree(state["fixed_tree"], state["files"])
     if not state.get("diff_shown"):
-        state["diff_shown"] = True
-        progress.set_active(ws, state)
+        from lynx import lock
+
+        with lock.held(ws.state_dir):
+            state = progress.active(ws) or state
+            state["diff_shown"] = True
+            progress.set_active(ws, state)
     return diff
 
 
@@ -126,8 +137,8 @@ def fix_apply(ws: Workspace) -> bool:
     """Restore the fixed version of the patched files, after saving the learner's attempt. False if nothing to do."""
     from lynx import gitops, lock, session
 
-    state, b = active_break(ws)
     with lock.held(ws.state_dir), gitops.repo(ws.root) as g:
+        state, b = active_break(ws)  # read under the lock: another writer may be changing it
         session.require_on_branch(g, state, "`lynx fix --apply`")
         session.save_work(g, state, "saved before fix --apply")
         if not g.run("diff", "--quiet", state["fixed_tree"], "--", *state["files"], check=False)[0]:

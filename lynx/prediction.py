@@ -48,7 +48,8 @@ def write_outcome(ws: Workspace, phase: str, bid: str, outcome: str, hints: int,
              f"hints used: {hints}/{total_hints}" + ("; fix diff viewed" if diff_shown else "") + "."]
     if calibration:
         lines.append(f"**Was my prediction right?** {CALIBRATION_TEXT[calibration]}")
-    append_text(notes_path(ws, phase), "\n\n".join(lines) + "\n\n")
+    # Not strict: closing a break must not stop half-way over the notes' encoding; notes only grow.
+    append_text(notes_path(ws, phase), "\n\n".join(lines) + "\n\n", strict=False)
 
 
 CALIBRATION_TEXT = {"y": "yes", "partly": "partly", "n": "no"}

@@ -30,6 +30,9 @@ from lynx.workspace import Workspace
 HEADER = "# Quiz attempts, appended by `lynx quiz`. Each attempt is kept; edit nothing here.\n"
 
 
+TRAILER = "# end of attempts\n"
+
+
 def path_for(ws: Workspace, phase: str) -> Path:
     return ws.phase_dir(phase) / "quiz.yaml"
 
@@ -41,7 +44,13 @@ def read(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        # lynx always ends the file with TRAILER: without it the file was cut short (a crash, a full disk)
+        # and YAML alone could read it as fewer attempts, silently.
+        if not text.endswith(TRAILER):
+            raise LynxError(f"{path} is damaged (cut short or emptied)",
+                            "run `lynx recover` or restore it with `git checkout -- <file>`")
+        data = yaml.safe_load(text)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise LynxError(f"{path} is damaged ({exc.__class__.__name__})",
                         "run `lynx recover` or restore it with `git checkout -- <file>`") from None
@@ -62,7 +71,7 @@ def append(path: Path, attempt: dict[str, Any]) -> None:
 
     attempts = read(path) + [attempt]
     body = yaml.safe_dump({"attempts": attempts}, allow_unicode=True, sort_keys=False, width=100)
-    atomic_write_text(path, HEADER + body)
+    atomic_write_text(path, HEADER + body + TRAILER)
 
 
 def of_quiz(attempts: list[dict[str, Any]], quiz_id: str) -> list[dict[str, Any]]:

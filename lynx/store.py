@@ -70,10 +70,28 @@ def read_json(path: Path, default: Any = None) -> Any:
         ) from None
 
 
-def append_text(path: Path, text: str) -> None:
-    """Append to a notes file: notes only ever grow."""
+def append_text(path: Path, text: str, strict: bool = True) -> None:
+    """Append to a notes file: notes only ever grow, byte for byte, in the learner's line endings.
+
+    ``strict``: refuse a file that is not UTF-8 rather than mix encodings in it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if old and not old.endswith("\n"):
-        old += "\n"
-    atomic_write_text(path, old + text)
+    old = path.read_bytes() if path.exists() else b""
+    if strict:
+        require_utf8(path, old)
+    if old and not old.endswith(b"\n"):
+        old += b"\r\n" if old.endswith(b"\r") or b"\r\n" in old[-200:] else b"\n"
+    new = text.encode("utf-8")
+    if b"\r\n" in old[-200:]:
+        new = new.replace(b"\n", b"\r\n")  # keep the learner's line endings
+    atomic_write_bytes(path, old + new)
+
+
+def require_utf8(path: Path, data: bytes | None = None) -> None:
+    try:
+        (path.read_bytes() if data is None else data).decode("utf-8")
+    except FileNotFoundError:
+        return
+    except UnicodeDecodeError as exc:
+        raise LynxError(f"{path} is not UTF-8 text (byte {exc.start})",
+                        f"convert it, e.g. `iconv -f latin1 -t utf-8 {path.name} > tmp && mv tmp {path.name}`") from None
