@@ -6,6 +6,7 @@ so a command about one break never reads the whole course.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from lynx import brk as brk_mod
@@ -19,6 +20,7 @@ class Course:
     def __init__(self, root: Path, use_cache: bool = True) -> None:
         self.root = root
         self.cache = cache_dir_for(root) if use_cache else None
+        self._indexes: dict[str, dict[str, list[str]]] = {}
 
     # -- phases -----------------------------------------------------------------
     def phase_ids(self) -> list[str]:
@@ -63,15 +65,26 @@ class Course:
 
     def _dirs(self, kind: str, ident: str) -> list[Path]:
         base = self.root / kind
-        exact = base / ident
-        hits = [exact] if exact.is_dir() else []
-        hits += sorted(base.glob(f"{ident}-*"))
-        if kind == "breaks":
-            # `13-00-x` must not match `13-001-y`: the id is the first two dash-separated parts
-            hits = [h for h in hits if "-".join(h.name.split("-")[:2]) == ident]
-        else:
-            hits = [h for h in hits if h.name.split("-", 1)[0] == ident]
-        return hits
+        return [base / name for name in self._index(kind).get(ident, [])]
+
+    def _index(self, kind: str) -> dict[str, list[str]]:
+        """``{id: [folder names]}`` for `phases/` or `breaks/`, from one listing per command.
+
+        A glob per lookup lists the whole folder each time: `lynx status` on 500 phases made it quadratic.
+        """
+        if kind not in self._indexes:
+            idx: dict[str, list[str]] = {}
+            try:
+                names = sorted(e.name for e in os.scandir(self.root / kind) if e.is_dir())
+            except FileNotFoundError:
+                names = []
+            for name in names:
+                # the id is the first part of `13-embeddings`, the first two of `13-00-tied-vocab`
+                # (so `13-00-x` never matches `13-001-y`); a folder may also be named by its id alone
+                ident = "-".join(name.split("-")[:2]) if kind == "breaks" else name.split("-", 1)[0]
+                idx.setdefault(ident, []).append(name)
+            self._indexes[kind] = idx
+        return self._indexes[kind]
 
 
 def resolve_break_id(phase_or_id: str, which: str | None) -> tuple[str, str | None]:

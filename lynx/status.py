@@ -5,6 +5,7 @@ Reads only small files (state, progress, cached manifests): no git, no YAML pars
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from lynx import progress
@@ -13,10 +14,27 @@ from lynx.content import text
 from lynx.workspace import Workspace
 
 
+def _quiz_files(ws: Workspace, quiz_id: str) -> list:
+    """`data/quizzes/<quiz id>*.yaml`, from one listing of the folder per command (a glob per phase is quadratic)."""
+    folder = ws.data_dir / "quizzes"
+    try:
+        stamp = folder.stat().st_mtime_ns  # a file added or removed changes the folder: list it again
+    except FileNotFoundError:
+        return []
+    seen = _QUIZ_LISTING.get(folder)
+    if seen is None or seen[0] != stamp:
+        seen = (stamp, sorted(n for n in os.listdir(folder) if n.endswith(".yaml")))
+        _QUIZ_LISTING[folder] = seen
+    return [folder / n for n in seen[1] if n.startswith(quiz_id)]
+
+
+_QUIZ_LISTING: dict = {}  # folder -> (its mtime, its .yaml names)
+
+
 def _quiz_questions(ws: Workspace, quiz_id: str | None) -> int:
     if not quiz_id:
         return 0
-    for path in sorted((ws.data_dir / "quizzes").glob(f"{quiz_id}*.yaml")):
+    for path in _quiz_files(ws, quiz_id):
         def count(p):
             from lynx.content import load_yaml
 
