@@ -25,10 +25,7 @@ class Course:
     # -- phases -----------------------------------------------------------------
     def phase_ids(self) -> list[str]:
         """Phase ids in course order (numeric ids sort as numbers)."""
-        ids = []
-        for d in (self.root / "phases").glob("*/phase.yaml"):
-            ids.append(d.parent.name.split("-", 1)[0])
-        return sorted(set(ids), key=_order)
+        return sorted(self._index("phases"), key=_order)
 
     def phase(self, pid: str) -> phase_mod.Phase:
         pid = pid.removeprefix("phase-")

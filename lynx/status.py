@@ -80,24 +80,34 @@ def _build_passed(data: dict[str, Any], phase: str) -> bool:
     return bool(data.get("builds", {}).get(phase, {}).get("passed"))
 
 
+_CARDS: dict[str, dict[str, dict[str, int]]] = {}  # one card summary per command, however many rows ask
+
+
 def _cards(ws: Workspace) -> dict[str, dict[str, int]]:
+    key = str(ws.root)
+    if key in _CARDS:
+        return _CARDS[key]
     try:
         from lynx.card import cards_summary
     except ImportError:
         return {}
     try:
-        return cards_summary(ws)
+        _CARDS[key] = cards_summary(ws)
     except Exception:  # noqa: BLE001 - status must always answer; `lynx cards` reports card problems
-        return {}
+        _CARDS[key] = {}
+    return _CARDS[key]
 
 
-def phase_rows(ws: Workspace, lang: str, with_cards: bool = False) -> list[dict[str, Any]]:
+MAX_LISTED = 30  # a bigger course lists only the phases the learner touched, and the next one
+
+
+def phase_rows(ws: Workspace, lang: str, with_cards: bool = False, only: list[str] | None = None) -> list[dict[str, Any]]:
     data = progress.load(ws)
     cards = _cards(ws) if with_cards else {}
     rows = []
     from lynx.errors import LynxError
 
-    for pid in ws.course.phase_ids():
+    for pid in ws.course.phase_ids() if only is None else only:
         try:
             ph = ws.course.phase(pid)
         except LynxError as exc:  # one broken manifest must not hide the others
@@ -138,9 +148,35 @@ def summary(ws: Workspace, lang: str) -> dict[str, Any]:
             active["hints_taken"] = min(data["breaks"].get(b.id, {}).get("hints", 0), len(b.hints))
             active["hints_total"] = len(b.hints)
             active["fix_applied"] = bool(state.get("fix_applied"))
-    rows = phase_rows(ws, lang, with_cards=True)
+    ids = ws.course.phase_ids()
+    if len(ids) <= MAX_LISTED:
+        rows = phase_rows(ws, lang, with_cards=True)
+    else:
+        rows = _touched_rows(ws, lang, ids, data, state)
     return {"learner": ws.learner, "workspace": str(ws.root), "lang": lang, "active": active, "phases": rows,
-            "next": _next_step(active, rows, lang)}
+            "phases_total": len(ids), "next": _next_step(active, rows, lang)}
+
+
+def _touched_rows(ws: Workspace, lang: str, ids: list[str], data: dict[str, Any],
+                  state: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """On a big course: the phases with the learner's activity, then the first one not finished.
+
+    Status stays about the learner (their progress, their next step), not the size of the course.
+    """
+    touched = {b.split("-", 1)[0] for b in data.get("breaks", {})} | set(data.get("builds", {}))
+    if ws.learner_dir.is_dir():
+        touched |= {p.name.removeprefix("phase-") for p in ws.learner_dir.iterdir() if p.name.startswith("phase-")}
+    if state:
+        touched.add(str(state.get("phase")))
+    rows = phase_rows(ws, lang, with_cards=True, only=[i for i in ids if i in touched])
+    for pid in ids:  # the next phase to work on: the first not done
+        if pid in touched:
+            continue
+        row = phase_rows(ws, lang, with_cards=True, only=[pid])
+        if row and row[0]["status"] != "done":
+            rows += row
+            break
+    return sorted(rows, key=lambda r: ids.index(r["id"]))
 
 
 # Every line status prints, in both languages: {placeholders} are filled in by str.format.
@@ -169,6 +205,7 @@ T = {
     "build_done": ("build {mark}", "reto {mark}"),
     "cards": ("cards {mastered}/{total} mastered, {due} due", "tarjetas {mastered}/{total} dominadas, {due} pendientes"),
     "next": ("Next: ", "Siguiente: "),
+    "more": ("    … and {n} more phases: `lynx phases` lists them all", "    … y {n} fases más: `lynx phases` las lista todas"),
 }
 
 
@@ -233,5 +270,7 @@ def print_summary(data: dict[str, Any]) -> None:
         if r.get("error"):
             extra = [r["error"]]
         out(f"{r['id']:>3} {_bar(r['progress'])} {r['title'][:34]:<34} {'; '.join(extra)}")
+    if data.get("phases_total", 0) > len(data["phases"]):
+        out(tr("more", lang, n=data["phases_total"] - len(data["phases"])))
     out("")
     out(style(tr("next", lang), bold=True) + data["next"])
