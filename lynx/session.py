@@ -143,7 +143,7 @@ def finish(ws: Workspace, g: gitops.Git, state: dict[str, Any], why: str, record
     again (`lynx recover`, `lynx done`, `lynx abort`) picks up where it stopped.
     """
     if state.get("stage") != "ending":
-        require_on_branch(g, state, f"`lynx {why}`")
+        require_on_branch(g, state, "`lynx done`" if why == "done" else "`lynx abort`")
         state["stage"] = "ending"
         progress.set_active(ws, state)
     if g.branch() == state["branch"]:

@@ -79,8 +79,6 @@ def test_a_second_writer_is_refused_with_the_holders_pid(workspace, gated):
     assert lynx("break", "13", "01", "--predict", "y", cwd=workspace).returncode == 0
 
 
-@pytest.mark.xfail(strict=True, reason="`lynx hint` and `lynx fix --show-diff` write state without taking the lock "
-                                       "(lynx/loop.py next_hint, fix_diff)")
 def test_hint_does_not_write_while_another_command_holds_the_lock(workspace, gated):
     env, gate = gated
     assert lynx("break", "13", "--predict", "x", cwd=workspace).returncode == 0

@@ -182,28 +182,14 @@ def _runs(command: str, signal: str, prepared, tmp_path_factory) -> tuple[int, d
 
 MATRIX = [(c, s) for c in COMMANDS for s in ("KILL", "INT")]
 
-# Bug found by this suite (reported, lynx/session.py + lynx/recover.py): `done`/`abort` killed after `git switch`
-# home but before `.lynx/state.json` is cleared leave the session "active" on a branch HEAD is not on; `lynx recover`
-# does not finish the end, and `lynx abort` then refuses ("git switch lynx/break/13-00 first").
-END_BUG = pytest.mark.xfail(strict=True, reason="interrupted done/abort: recover does not finish the end (see report)")
-
-
-# Bug found by this suite (reported, lynx/session.py finish): when `git switch` home refuses because the learner's
-# folder differs between the branches, finish() runs `git checkout HEAD -- learners/<name>` and keeps the learner's
-# uncommitted notes only in memory until after the switch: a kill between the two loses them for good.
-FALLBACK_BUG = pytest.mark.xfail(strict=True, reason="finish() fallback holds uncommitted notes only in memory")
-
-
-@pytest.mark.parametrize("command,signal", [
-    pytest.param(c, s, marks=FALLBACK_BUG) if c == "abort-after-branch-commit" else (c, s) for c, s in MATRIX])
+@pytest.mark.parametrize("command,signal", MATRIX)
 def test_killed_at_every_step_loses_nothing(command, signal, prepared, tmp_path_factory):
     steps, problems = _runs(command, signal, prepared, tmp_path_factory)
     assert steps >= 3, f"{command}: only {steps} checkpoints; is lynx/faults.py still wired in?"
     assert not problems["loss"], "\n".join(problems["loss"])
 
 
-@pytest.mark.parametrize("command,signal", [
-    pytest.param(c, s, marks=END_BUG) if c.startswith(("done", "abort")) else (c, s) for c, s in MATRIX])
+@pytest.mark.parametrize("command,signal", MATRIX)
 def test_recover_after_any_kill_restores_a_consistent_workspace(command, signal, prepared, tmp_path_factory):
     steps, problems = _runs(command, signal, prepared, tmp_path_factory)
     assert not problems["consistency"], "\n".join(problems["consistency"][:12])
