@@ -16,7 +16,7 @@ from typing import Any
 from lynx.content import LANGS, ContentError, Fields, bilingual, load_yaml
 
 KINDS = ("single", "multi", "free")
-CARD_ID_RE = re.compile(r"^c-\d{2}-\d{2,}$")
+CARD_ID_RE = re.compile(r"^c-\d{2,}-\d{2,}$")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -64,8 +64,8 @@ def load_quiz(path: Path) -> Quiz:
     top = Fields(path, data)
     top.only(("id", "phase", "title", "questions"))
     phase = top.str("phase")
-    if not re.fullmatch(r"\d{2}", phase):
-        raise ContentError(path, "phase", f"bad phase {phase!r}", 'use the two-digit phase id in quotes, e.g. phase: "13"')
+    if not re.fullmatch(r"\d{2,}", phase):
+        raise ContentError(path, "phase", f"bad phase {phase!r}", 'use the phase id (two digits or more) in quotes, e.g. phase: "13"')
     qid = top.str("id")
     if qid != f"phase-{phase}":
         raise ContentError(path, "id", f"quiz id {qid!r} does not match phase {phase!r}", f"use id: phase-{phase}")
@@ -221,7 +221,7 @@ def find(root: Path, name: str) -> Quiz:
     from lynx.errors import LynxError
 
     # Accept `13`, `phase-13` and the file's stem `phase-13-embeddings`.
-    m = re.fullmatch(r"(?:phase-)?(\d{2})(?:-[a-z0-9-]+)?", name)
+    m = re.fullmatch(r"(?:phase-)?(\d{2,})(?:-[a-z0-9-]+)?", name)
     qid = f"phase-{m.group(1)}" if m else name
     if not m:
         raise LynxError(f"bad quiz name {name!r}", "use a quiz id like phase-13 (see `lynx quizzes`)")
@@ -232,7 +232,7 @@ def find(root: Path, name: str) -> Quiz:
         quiz = load_quiz(p)
         if quiz.id == qid:
             return quiz
-    known = ", ".join(sorted({re.sub(r"^(phase-\d{2}).*$", r"\1", p.stem) for p in quiz_files(root)})) or "none"
+    known = ", ".join(sorted({re.sub(r"^(phase-\d{2,}?)(-[a-z].*)?$", r"\1", p.stem) for p in quiz_files(root)})) or "none"
     raise LynxError(f"no quiz {qid!r} in {root / 'data' / 'quizzes'} (quizzes: {known})", "run `lynx quizzes` to list them")
 
 
