@@ -82,3 +82,48 @@ def test_plot_and_text_report(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert png.stat().st_size > 10_000 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "first loss 5.976" in proc.stdout and "step   20" in proc.stdout and "greedy:" in proc.stdout
+
+
+# -- page 05 quotes the lab: every number on it is one the lab printed ----------------------------------------
+def _quoted(lab: dict, lang: str) -> dict[str, object]:
+    """What page 05 may say, formatted as the page writes it (Spanish: decimal comma, dot for thousands)."""
+    s, t = lab["settings"], lab["tokens"]
+
+    def f3(x: float) -> str:
+        text = f"{x:.3f}"
+        return text.replace(".", ",") if lang == "es" else text
+
+    def thousands(n: int) -> str:
+        text = f"{n:,}"
+        return text.replace(",", ".") if lang == "es" else text
+
+    wd = str(s["weight_decay"]).replace(".", ",") if lang == "es" else str(s["weight_decay"])
+    temp = str(s["temperature"]).replace(".", ",") if lang == "es" else str(s["temperature"])
+    return {
+        "corpus bytes": str(t["corpus_bytes"]), "vocab": str(s["vocab_size"]), "merges": str(s["vocab_size"] - 256),
+        "tokens": str(t["corpus_tokens"]), "train": str(t["train_tokens"]), "held out": str(t["held_out_tokens"]),
+        "parameters": thousands(lab["parameters"]), "width": str(s["d_model"]), "heads": str(s["n_heads"]),
+        "blocks": str(s["n_layers"]), "context": str(s["block_size"]), "first loss": f3(lab["initial_loss"]),
+        "ln V": f3(lab["ln_vocab"]), "final train": f3(lab["final_train_loss"]), "steps": str(s["steps"]),
+        "best step": str(lab["best_held_out"]["step"]), "best held-out": f3(lab["best_held_out"]["held_out"]),
+        "final held-out": f3(lab["final_held_out_loss"]), "weight decay": wd, "temperature": temp,
+        "top-k": str(s["top_k"]), "greedy": lab["greedy"][:60],
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_page_05_quotes_the_lab(lab, lang):
+    import re
+
+    page = (REPO / "phases/17-mini-gpt/theory" / f"05-training-lab.{lang}.md").read_text(encoding="utf-8")
+    quoted = _quoted(lab, lang)
+    for what, value in quoted.items():
+        assert value in page, f"page 05 ({lang}) should quote the lab's {what}: {value}"
+    # and no other number: each number on the page is one of the lab's, or a page/break/phase reference
+    allowed = set(quoted.values()) | {"256", "0", "05", "01", "02", "03", "04", "13-02", "17-00", "17", "150"}
+    body = re.split(r"^## Refere", page, flags=re.M)[0]  # the citations' years and pages are not lab numbers
+    body = re.sub(r"```.*?```", " ", body, flags=re.S)  # nor is the code sketch
+    prose = re.sub(r"\[[^\]]*\]\([^)]*\)|`[^`]*`|\"[^\"]*\"", " ", body)  # links, commands and quotes aside
+    for number in re.findall(r"\d[\d.,]*\d|\d", prose):
+        number = number.rstrip(".,")
+        assert number in allowed or any(number in v for v in allowed), f"page 05 ({lang}) states {number}, not from the lab"
