@@ -58,7 +58,7 @@ _CLI = []
 
 def _in_process(ws: Path, args: list[str], stdin: str) -> tuple[int, str, str]:
     """The real CLI (Typer app + lynx/cli.py's error handling) in this process; a traceback propagates."""
-    import click
+    import typer
     import typer.main
 
     from lynx.errors import LynxError
@@ -79,10 +79,10 @@ def _in_process(ws: Path, args: list[str], stdin: str) -> tuple[int, str, str]:
             except LynxError as exc:
                 err.write(f"lynx: {exc.line()}\n")
                 code = exc.code
-            except click.exceptions.Exit as exc:
+            except typer.Exit as exc:
                 code = exc.exit_code
-            except click.ClickException as exc:
-                code = exc.exit_code
+            except typer.TyperException as exc:  # Click's usage errors (typer vendors Click)
+                code = getattr(exc, "exit_code", 2)
     finally:
         sys.stdin = old_stdin
     return code, out.getvalue(), err.getvalue()
