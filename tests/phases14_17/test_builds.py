@@ -46,9 +46,14 @@ def test_fixtures_are_what_make_fixtures_writes(pid):
     with np.load(build / "tests" / "fixtures" / FIXTURE[pid]) as saved:
         assert sorted(saved.files) == sorted(fresh)
         for key in saved.files:
-            np.testing.assert_array_equal(saved[key], fresh[key], err_msg=key)
             if saved[key].dtype.kind == "f":
                 assert saved[key].dtype == np.float64, key
+                # Equal up to float64 rounding: another CPU's SIMD kernels change the last bit or two
+                # (seen: 1.4e-15 apart; 1.7e-10 for the LSTM input gradient, a finite difference), which is
+                # not a different fixture: the validators compare with rtol 1e-5 or looser.
+                np.testing.assert_allclose(saved[key], fresh[key], rtol=1e-7, atol=1e-9, err_msg=key)
+            else:
+                np.testing.assert_array_equal(saved[key], fresh[key], err_msg=key)
 
 
 @pytest.mark.parametrize("pid", sorted(PHASES))
