@@ -1,6 +1,8 @@
 """lynx's git calls, through GitPython: hooks off, `--` before paths, one clear error each.
 
-`import git` costs ~110 ms, so it happens inside these functions, never at start-up.
+`import git` costs ~110 ms, so it happens inside these functions, never at start-up. Every git
+process costs 2-4 ms (more on a big course, whose index each one reads), so questions GitPython can
+answer from `.git` itself (the branch, HEAD, whether a branch exists) start no process at all.
 """
 
 from __future__ import annotations
@@ -15,7 +17,18 @@ from lynx.errors import LynxError
 from lynx.faults import checkpoint
 
 # Hooks off for lynx's own calls: a learner's pre-commit hook must not block or alter a break commit.
-BASE = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", "-c", "core.quotePath=false"]
+# No auto-maintenance after lynx's small commits (one extra process each): the learner's own commits
+# still run it, and it is what they would wait for otherwise.
+BASE = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", "-c", "core.quotePath=false",
+        "-c", "maintenance.auto=false"]
+# Read-only commands skip the optional index write-back (on a big course, a rewrite of a 1 MB index).
+READ_ONLY = {"status": ["--no-optional-locks"]}
+# Commands that record an author: without one configured (e.g. on CI), git refuses, and lynx retries
+# once with a fallback identity rather than asking `git config` before every commit.
+WRITES_IDENTITY = ("commit", "commit-tree", "merge")
+FALLBACK_IDENT = ["-c", "user.name=lynx learner", "-c", "user.email=learner@lynx.invalid"]
+NO_IDENT = ("Author identity unknown", "Committer identity unknown", "Please tell me who you are",
+            "unable to auto-detect email address", "empty ident name")
 
 
 def require_git() -> None:
@@ -47,62 +60,72 @@ class Git:
 
     def run(self, *args: str, check: bool = True, env: dict[str, str] | None = None, stdin: str | None = None) -> tuple[int, str, str]:
         """Run `git <args>` in the workspace with hooks off; returns (status, stdout, stderr)."""
-        import git
-
-        argv = ["git", *BASE, *self.identity(args), *args]
-        try:
-            status, out, err = self.r.git.execute(
-                argv, with_extended_output=True, with_exceptions=False, env=env,
-                istream=None if stdin is None else _pipe(stdin), strip_newline_in_stdout=False,
-            )
-        except git.GitCommandNotFound:
-            raise LynxError("git is not installed or not on PATH", "install git and try again") from None
+        status, out, err = self._execute(args, env, stdin)
+        if status != 0 and args[0] in WRITES_IDENTITY and self._ident is None and any(m in err for m in NO_IDENT):
+            self._ident = FALLBACK_IDENT  # nothing was written: git checks the identity first
+            status, out, err = self._execute(args, env, stdin)
         checkpoint(f"git {args[0]}")
         if check and status != 0:
             raise LynxError(f"git {args[0]} failed: {first_line(err or out)}", "see `git status`; your files are unchanged",
                             code=2)
         return status, out, err
 
+    def _execute(self, args: Sequence[str], env: dict[str, str] | None, stdin: str | None) -> tuple[int, str, str]:
+        import git
+
+        ident = (self._ident or []) if args[0] in WRITES_IDENTITY else []
+        argv = ["git", *BASE, *ident, *READ_ONLY.get(args[0], []), *args]
+        try:
+            return self.r.git.execute(
+                argv, with_extended_output=True, with_exceptions=False, env=env,
+                istream=None if stdin is None else _pipe(stdin), strip_newline_in_stdout=False,
+            )
+        except git.GitCommandNotFound:
+            raise LynxError("git is not installed or not on PATH", "install git and try again") from None
+
     def out(self, *args: str) -> str:
         return self.run(*args)[1]
 
-    def identity(self, args: Sequence[str]) -> list[str]:
-        """A fallback author for lynx's commits when the learner has set none (e.g. on CI)."""
-        if not args or args[0] not in ("commit", "commit-tree", "merge"):
-            return []
-        if self._ident is None:
-            r = self.r.git.execute(["git", "config", "user.email"], with_exceptions=False, with_extended_output=True)
-            if r[0] == 0 and r[1].strip():
-                self._ident = []
-            else:
-                self._ident = ["-c", "user.name=lynx learner", "-c", "user.email=learner@lynx.invalid"]
-        return self._ident
-
-    # -- queries ----------------------------------------------------------------
+    # -- queries (read from .git by GitPython: no process) ----------------------------
     def branch(self) -> str | None:
         """The current branch, or None when HEAD is detached."""
-        status, out, _ = self.run("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
-        return out.strip() if status == 0 else None
+        head = self.r.head
+        if head.is_detached:
+            return None
+        return head.reference.path.removeprefix("refs/heads/")
 
     def head(self) -> str:
-        status, out, err = self.run("rev-parse", "--verify", "HEAD", check=False)
-        if status != 0:
-            raise LynxError(f"{self.root} has no commit yet", "commit something first (`git commit`)")
-        return out.strip()
+        from git.refs.symbolic import SymbolicReference
+
+        try:
+            return SymbolicReference.dereference_recursive(self.r, "HEAD")
+        except ValueError:  # HEAD names a branch that has no commit yet
+            raise LynxError(f"{self.root} has no commit yet", "commit something first (`git commit`)") from None
+
+    def branch_commit(self, name: str) -> str | None:
+        """The commit branch ``name`` points at, or None if there is no such branch."""
+        from git.refs.symbolic import SymbolicReference
+
+        try:
+            return SymbolicReference.dereference_recursive(self.r, f"refs/heads/{name}")
+        except ValueError:
+            return None
 
     def branch_exists(self, name: str) -> bool:
-        return self.run("rev-parse", "--verify", "--quiet", f"refs/heads/{name}", check=False)[0] == 0
+        return self.branch_commit(name) is not None
 
     def dirty(self, paths: Sequence[str]) -> list[str]:
         """Files among ``paths`` with uncommitted changes (staged, unstaged or untracked)."""
+        return [path for _, path in self.changes(paths)]
+
+    def changes(self, paths: Sequence[str]) -> list[tuple[str, str]]:
+        """``(porcelain code, path)`` for each file among ``paths`` with uncommitted changes; "??" is untracked."""
         out = self.out("status", "--porcelain", "--untracked-files=all", "--", *paths)
-        return [line[3:].strip() for line in out.splitlines() if line.strip()]
+        return [(line[:2], line[3:].strip()) for line in out.splitlines() if line.strip()]
 
     def in_progress(self) -> str | None:
         """A merge, rebase, cherry-pick or bisect the learner is in the middle of."""
-        gitdir = Path(self.out("rev-parse", "--git-dir").strip())
-        if not gitdir.is_absolute():
-            gitdir = self.root / gitdir
+        gitdir = Path(self.r.git_dir)
         for name, what in (("MERGE_HEAD", "a merge"), ("rebase-merge", "a rebase"), ("rebase-apply", "a rebase"),
                            ("CHERRY_PICK_HEAD", "a cherry-pick"), ("REVERT_HEAD", "a revert")):
             if (gitdir / name).exists():
@@ -119,13 +142,29 @@ class Git:
     def apply(self, patch: Path, reverse: bool = False) -> None:
         self.run("apply", *(["-R"] if reverse else []), str(patch))
 
-    def commit_only(self, paths: Sequence[str], message: str) -> bool:
-        """Commit exactly ``paths`` (never the learner's other staged work). False if nothing changed."""
-        if not self.dirty(paths):
+    def commit_only(self, paths: Sequence[str], message: str, changes: list[tuple[str, str]] | None = None) -> bool:
+        """Commit exactly ``paths`` (never the learner's other staged work). False if nothing changed.
+
+        ``changes``: what :meth:`changes` said of these paths, when the caller has already asked.
+        """
+        changes = self.changes(paths) if changes is None else changes
+        if not changes:
             return False
-        self.run("add", "--", *paths)
+        if any(code == "??" for code, _ in changes):  # `commit --only` takes tracked files only
+            self.run("add", "--", *paths)
         self.run("commit", "--quiet", "--no-verify", "--only", "-m", message, "--", *paths)
         return True
+
+    def new_branch(self, name: str, at: str) -> None:
+        """`git switch -c NAME` from commit ``at`` (HEAD): the same refs and reflog entries, but by plumbing.
+
+        The new branch is the commit already checked out, so neither the files nor the index change, and
+        these two commands skip the refresh of the whole index that `switch` does (15-20 ms on a big course).
+        """
+        home = self.branch() or "HEAD"
+        # An empty old value: fail if the branch exists (never move someone's branch)
+        self.run("update-ref", "-m", "branch: Created from HEAD", f"refs/heads/{name}", at, "")
+        self.run("symbolic-ref", "-m", f"checkout: moving from {home} to {name}", "HEAD", f"refs/heads/{name}")
 
     def tree_with(self, commit: str, patch: Path, reverse: bool) -> str:
         """The tree of ``commit`` with ``patch`` applied, built in a private index (the learner's is untouched)."""
@@ -145,11 +184,17 @@ class Git:
         """
         import tempfile
 
-        theirs = self.run("rev-parse", "--verify", "--quiet", f"{source}:{prefix}", check=False)[1].strip()
-        ours = self.run("rev-parse", "--verify", "--quiet", f"{branch}:{prefix}", check=False)[1].strip()
+        status, out, _ = self.run("rev-parse", f"{source}:{prefix}", f"{branch}:{prefix}", check=False)
+        if status == 0:  # both exist, the usual case: one process
+            theirs, ours = out.split()
+        else:
+            theirs = self.run("rev-parse", "--verify", "--quiet", f"{source}:{prefix}", check=False)[1].strip()
+            ours = self.run("rev-parse", "--verify", "--quiet", f"{branch}:{prefix}", check=False)[1].strip()
         if not theirs or theirs == ours:
             return False
-        old = self.out("rev-parse", "--verify", f"refs/heads/{branch}").strip()
+        old = self.branch_commit(branch)
+        if old is None:
+            raise LynxError(f"branch {branch} is gone", f"recreate it (`git branch {branch}`), then run the command again")
         with tempfile.TemporaryDirectory(prefix="lynx-index-") as tmp:
             env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}
             self.run("read-tree", old, env=env)

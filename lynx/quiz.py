@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lynx.content import LANGS, ContentError, Fields, bilingual, load_yaml
+from lynx.content import LANGS, ContentError, Fields, load_yaml
 
 KINDS = ("single", "multi", "free")
 CARD_ID_RE = re.compile(r"^c-\d{2,}-\d{2,}$")

@@ -71,7 +71,7 @@ def start(ws: Workspace, g: gitops.Git, *, kind: str, item_id: str, phase: str, 
              "base": base, "files": list(files), "reference": reference, "started": progress.now(),
              "learner": ws.learner, "stage": "starting", "fix_applied": False, "diff_shown": False}
     progress.set_active(ws, state)
-    g.run("switch", "--quiet", "-c", branch)
+    g.new_branch(branch, base)
     try:
         if reference:
             _write_reference(ws, files)
@@ -81,7 +81,12 @@ def start(ws: Workspace, g: gitops.Git, *, kind: str, item_id: str, phase: str, 
         _undo_start(ws, g, state)
         raise
     state["commit"] = g.head()
-    state["fixed_tree"] = g.tree_with(state["commit"], fix_patch or patch, reverse=fix_patch is None)
+    if fix_patch is None and not reference:
+        # The break commit is `base` plus the patch on exactly these files (they were clean), so undoing the
+        # patch gives base's version of them: no tree to build (4 git processes, each reading the index).
+        state["fixed_tree"] = base
+    else:
+        state["fixed_tree"] = g.tree_with(state["commit"], fix_patch or patch, reverse=fix_patch is None)
     state["stage"] = "active"
     progress.set_active(ws, state)
     return state
@@ -114,6 +119,10 @@ def _free_branch(g: gitops.Git, name: str) -> str:
     return f"{name}-{n}"
 
 
+def _under(rel: str, folders: Sequence[str]) -> bool:
+    return any(rel == f or rel.startswith(f.rstrip("/") + "/") for f in folders)
+
+
 def _inside(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
@@ -131,9 +140,10 @@ def require_on_branch(g: gitops.Git, state: dict[str, Any], doing: str) -> None:
         )
 
 
-def save_work(g: gitops.Git, state: dict[str, Any], why: str) -> bool:
+def save_work(g: gitops.Git, state: dict[str, Any], why: str,
+              changes: list[tuple[str, str]] | None = None) -> bool:
     """Commit the learner's edits to the patched files on the session branch, so nothing is lost."""
-    return g.commit_only(state["files"], f"lynx: your work on {state['kind']} {state['id']} ({why})")
+    return g.commit_only(state["files"], f"lynx: your work on {state['kind']} {state['id']} ({why})", changes)
 
 
 def finish(ws: Workspace, g: gitops.Git, state: dict[str, Any], why: str, record: Callable[[], None]) -> None:
@@ -147,12 +157,15 @@ def finish(ws: Workspace, g: gitops.Git, state: dict[str, Any], why: str, record
         state["stage"] = "ending"
         progress.set_active(ws, state)
     if g.branch() == state["branch"]:
-        save_work(g, state, why)
+        mine = learner_paths(ws)
+        # One `git status` for both groups of paths (the patched files, the learner's folder).
+        changes = g.changes([*state["files"], *mine])
+        own = [c for c in changes if _under(c[1], mine)]
+        save_work(g, state, why, [c for c in changes if c not in own])
         # The learner's folder is committed on the session branch, then the same folder is committed on
         # home too (plumbing, nothing checked out): the switch then leaves it untouched, and a kill at any
         # point finds the notes either in the working tree or in a commit.
-        mine = learner_paths(ws)
-        g.commit_only(mine, f"lynx: notes during {state['kind']} {state['id']}")
+        g.commit_only(mine, f"lynx: notes during {state['kind']} {state['id']}", own)
         g.copy_subtree(state["home"], state["branch"], mine[0], f"lynx: notes from {state['kind']} {state['id']}")
         status, _, err = g.run("switch", "--quiet", state["home"], check=False)
         if status != 0:
