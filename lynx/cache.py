@@ -48,6 +48,33 @@ def cached(cache_dir: Path | None, source: Path, build: Callable[[Path], Any]) -
     return value
 
 
+def cached_listing(cache_dir: Path | None, folder: Path, suffix: str, build: Callable[[], Any]) -> Any:
+    """Return ``build()``, a value derived from every ``*suffix`` file in ``folder`` (e.g. an index of all
+    decks), reusing the last result while no such file changed, appeared or went away.
+
+    One listing of the folder (with each file's mtime and size) checks it: no file is opened. A build
+    that raises is not cached: the builder's own per-file cache already remembers a broken file.
+    """
+    if cache_dir is None:
+        return build()
+    try:
+        listing = sorted([e.name, e.stat().st_mtime_ns, e.stat().st_size]
+                         for e in os.scandir(folder) if e.name.endswith(suffix) and e.is_file())
+    except FileNotFoundError:
+        listing = []
+    name = f"{getattr(build, '__module__', '')}.{getattr(build, '__qualname__', '')}:{folder}/*{suffix}"
+    entry = cache_dir / (f"{zlib.crc32(name.encode()):08x}" + ".json")
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        if data.get("name") == name and data.get("key") == listing:
+            return data["value"]
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        pass
+    value = build()
+    _write(entry, {"key": listing, "name": name, "value": value})
+    return value
+
+
 def _write(entry: Path, data: dict) -> None:
     """Atomic (a reader sees the old entry or the new one) but not durable: no fsync. A cache entry lost
     in a crash is rebuilt; two fsyncs per entry made the first `lynx status` on 500 phases take 10 s."""

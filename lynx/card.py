@@ -188,7 +188,9 @@ def missed(ws: Workspace, data: dict[str, Any] | None = None) -> dict[str, list[
     quiz_wrong = [pair for path in sorted(ws.learner_dir.glob("phase-*/quiz.yaml"))
                   for pair in cached(own_cache(cache, "quiz-misses"), path, _wrong_answers_in)]
     progress = read_json(ws.learner_dir / "progress.json", default=None)
-    return combine(quiz_wrong, wrong_breaks(progress), card_test_misses(data), question_cards(ws.root, cache),
+    # Only the quizzes the learner missed a question of: a big course has hundreds.
+    qcards = question_cards(ws.root, cache, {qid for qid, _ in quiz_wrong}) if quiz_wrong else {}
+    return combine(quiz_wrong, wrong_breaks(progress), card_test_misses(data), qcards,
                    lambda bid: list(ws.course.brk(bid).cards))
 
 
@@ -224,12 +226,18 @@ def _time_or_none(value: Any) -> datetime | None:
         return None
 
 
-def question_cards(root: Path, cache: Path | None) -> dict[str, list[str]]:
-    """``{question id: [card ids]}`` over every quiz of the course in ``root``."""
+def question_cards(root: Path, cache: Path | None, questions: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """``{question id: [card ids]}`` over every quiz of the course in ``root``, or only over the quizzes
+    that hold ``questions`` (ids are ``q-<phase>-NN``, quiz files ``phase-<phase>[-slug].yaml``)."""
     from lynx.cache import cached
 
+    files = sorted((root / "data" / "quizzes").glob("*.yaml"))
+    if questions is not None:
+        phases = {q.split("-")[1] for q in questions if q.count("-") >= 2}
+        files = [p for p in files if any(p.name == f"phase-{ph}.yaml" or p.name.startswith(f"phase-{ph}-")
+                                         for ph in phases)]
     out: dict[str, list[str]] = {}
-    for path in sorted((root / "data" / "quizzes").glob("*.yaml")):
+    for path in files:
         out.update(cached(own_cache(cache, "quiz-cards"), path, _cards_of_questions))
     return out
 
@@ -380,20 +388,22 @@ def _phase_key(p: str) -> tuple[int, int | str]:
 
 
 # -- for `lynx status` ------------------------------------------------------------------
-def cards_summary(ws: Workspace) -> dict[str, dict[str, int]]:
-    """Per phase: ``{"total", "mastered", "due"}`` (due = due by the end of today). JSON reads only."""
+def cards_summary(ws: Workspace, phases: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
+    """Per phase (every phase with cards, or only ``phases``): ``{"total", "mastered", "due"}``, where due
+    means due by the end of today. JSON reads only, none per deck."""
     from lynx import deck
 
     at = now()
+    index = deck.phase_index(ws.root, ws.course.cache)
     data = load_states(ws)
     misses = missed(ws, data)
     end_today = next_day(at)
     out: dict[str, dict[str, int]] = {}
-    for d in deck.load_raw(ws.root, ws.course.cache):
-        for c in d["cards"]:
-            row = out.setdefault(c["phase"], {"total": 0, "mastered": 0, "due": 0})
-            entry = data["cards"].get(c["id"])
-            due = due_at(entry, misses.get(c["id"], []))
+    for phase in index if phases is None else [p for p in phases if p in index]:
+        row = out.setdefault(phase, {"total": 0, "mastered": 0, "due": 0})
+        for cid in index[phase]:
+            entry = data["cards"].get(cid)
+            due = due_at(entry, misses.get(cid, []))
             row["total"] += 1
             row["mastered"] += is_mastered(entry, due)
             row["due"] += due is not None and due < end_today

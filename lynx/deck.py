@@ -81,6 +81,26 @@ def load_raw(root: Path, cache_dir: Path | None = None) -> list[dict[str, Any]]:
     return decks
 
 
+def phase_index(root: Path, cache_dir: Path | None = None) -> dict[str, list[str]]:
+    """``{phase: [card ids]}`` over every deck, from one cached entry that a listing of data/cards/ checks.
+
+    `lynx status` asks for the few phases it shows; reading all 500 decks of a big course for that
+    made it grow with the course.
+    """
+    from lynx.cache import cached_listing
+
+    from lynx.card import own_cache
+
+    def index() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for deck in load_raw(root, cache_dir):
+            for c in deck["cards"]:
+                out.setdefault(c["phase"], []).append(c["id"])
+        return out
+
+    return cached_listing(own_cache(cache_dir, "deck-index"), root / "data" / "cards", ".yaml", index)
+
+
 def load(root: Path, cache_dir: Path | None = None) -> list[Card]:
     """All cards of the course, in deck order."""
     out = []

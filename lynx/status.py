@@ -80,11 +80,12 @@ def _build_passed(data: dict[str, Any], phase: str) -> bool:
     return bool(data.get("builds", {}).get(phase, {}).get("passed"))
 
 
-_CARDS: dict[str, dict[str, dict[str, int]]] = {}  # one card summary per command, however many rows ask
+_CARDS: dict[tuple[str, tuple[str, ...] | None], dict[str, dict[str, int]]] = {}  # one summary per command and rows
 
 
-def _cards(ws: Workspace) -> dict[str, dict[str, int]]:
-    key = str(ws.root)
+def _cards(ws: Workspace, only: list[str] | None) -> dict[str, dict[str, int]]:
+    """Card counts for the phases ``only`` (None: all); only those phases' cards are read."""
+    key = (str(ws.root), None if only is None else tuple(only))
     if key in _CARDS:
         return _CARDS[key]
     try:
@@ -92,7 +93,7 @@ def _cards(ws: Workspace) -> dict[str, dict[str, int]]:
     except ImportError:
         return {}
     try:
-        _CARDS[key] = cards_summary(ws)
+        _CARDS[key] = cards_summary(ws, only)
     except Exception:  # noqa: BLE001 - status must always answer; `lynx cards` reports card problems
         _CARDS[key] = {}
     return _CARDS[key]
@@ -103,7 +104,7 @@ MAX_LISTED = 30  # a bigger course lists only the phases the learner touched, an
 
 def phase_rows(ws: Workspace, lang: str, with_cards: bool = False, only: list[str] | None = None) -> list[dict[str, Any]]:
     data = progress.load(ws)
-    cards = _cards(ws) if with_cards else {}
+    cards = _cards(ws, only) if with_cards else {}
     rows = []
     from lynx.errors import LynxError
 
@@ -168,15 +169,9 @@ def _touched_rows(ws: Workspace, lang: str, ids: list[str], data: dict[str, Any]
         touched |= {p.name.removeprefix("phase-") for p in ws.learner_dir.iterdir() if p.name.startswith("phase-")}
     if state:
         touched.add(str(state.get("phase")))
-    rows = phase_rows(ws, lang, with_cards=True, only=[i for i in ids if i in touched])
-    for pid in ids:  # the next phase to work on: the first not done
-        if pid in touched:
-            continue
-        row = phase_rows(ws, lang, with_cards=True, only=[pid])
-        if row and row[0]["status"] != "done":
-            rows += row
-            break
-    return sorted(rows, key=lambda r: ids.index(r["id"]))
+    # The next phase to work on: the first the learner has not touched (nothing in it is done, so it is not done).
+    following = next((pid for pid in ids if pid not in touched), None)
+    return phase_rows(ws, lang, with_cards=True, only=[i for i in ids if i in touched or i == following])
 
 
 # Every line status prints, in both languages: {placeholders} are filled in by str.format.
