@@ -183,8 +183,6 @@ def test_13_02_check_accepts_a_one_over_sqrt_d_init(work):
 def test_13_01_check_accepts_bincount(work):
     git(work, "apply", str(BREAKS["13-01"] / "break.patch"))
     edit(work / "src/minimodel/nn/embedding.py",
-         "            grad[ids.reshape(-1)] += out.grad.reshape(-1, self.d_model)\n",
-         "            flat, g = ids.reshape(-1), out.grad.reshape(-1, self.d_model)\n"
-         "            for j in range(self.d_model):\n"
-         "                grad[:, j] = np.bincount(flat, weights=g[:, j], minlength=self.vocab_size)\n")
+         "            grad[flat] += out.grad.reshape(-1)\n",
+         "            grad[:] = np.bincount(flat, weights=out.grad.reshape(-1), minlength=grad.size)\n")
     assert check(work, "13-01").returncode == 0

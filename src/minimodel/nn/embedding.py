@@ -43,9 +43,14 @@ class Embedding(Module):
             # Each position sends its gradient to the row it read. A token id that appears
             # k times must receive the SUM of its k gradients, so scatter with np.add.at
             # (unbuffered). `grad[ids] += g` would keep only one of the repeats.
-            grad = np.zeros_like(W.data)
-            np.add.at(grad, ids.reshape(-1), out.grad.reshape(-1, self.d_model))
-            W._accumulate(grad)
+            # The scatter runs on a flat 1-D view (column j of row t is element t*d + j): that is
+            # NumPy's fast path for add.at, several times quicker than scattering whole rows
+            # (benchmarks/notes/minimodel.md).
+            d = self.d_model
+            flat = (ids.reshape(-1, 1) * d + np.arange(d)).reshape(-1)
+            grad = np.zeros(W.data.size, dtype=W.data.dtype)
+            np.add.at(grad, flat, out.grad.reshape(-1))
+            W._accumulate(grad.reshape(W.data.shape))
 
         out._backward = _backward
         return out
