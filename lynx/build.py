@@ -173,6 +173,25 @@ def _read_junit(path: Path) -> list[CaseResult]:
     return out
 
 
+def _read_junit_files(path: Path, rootdir: Path) -> dict[Path, list[bool]]:
+    """``{test file: [passed, ...]}`` from an xunit1 JUnit report (its ``file`` attribute, relative to rootdir)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        tree = ET.parse(path)
+    except ET.ParseError:
+        return {}
+    out: dict[Path, list[bool]] = {}
+    for case in tree.iter("testcase"):
+        if not case.get("file"):
+            continue
+        failed = any(c.tag in ("failure", "error") for c in case)
+        if any(c.tag == "skipped" for c in case) and not failed:
+            continue
+        out.setdefault((rootdir / case.get("file")).resolve(), []).append(not failed)
+    return out
+
+
 def _one_line(message: str, limit: int = 300) -> str:
     line = " ".join(message.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
@@ -309,29 +328,40 @@ def ask_questions(ws: Workspace, b: Build, lang: str) -> list[dict[str, Any]]:
 # --- lynx validate ---------------------------------------------------------------------------
 
 
-def prove(root: Path, b: Build, break_patches: list[tuple[str, Path]]) -> list[tuple[str, bool, str]]:
-    """Reference passes every test; stub fails every test; every break fails at least one test."""
+def scratch_run(root: Path, b: Build, patch: Path | None) -> tuple[CheckResult | None, str | None]:
+    """The validator on a scratch copy of the reference src/, with ``patch`` applied: (result, or why not)."""
+    with tempfile.TemporaryDirectory(prefix=f"lynx-validate-build-{b.id}-") as tmp:
+        work = Path(tmp)
+        shutil.copytree(root / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        if patch is not None:
+            p = subprocess.run(["git", "apply", str(patch)], cwd=work, capture_output=True, text=True)
+            if p.returncode != 0:
+                return None, (p.stderr.strip().splitlines() or ["?"])[0]
+        try:
+            return run_validator(work, b), None
+        except LynxError as exc:
+            return None, exc.line()
+
+
+def proof_patches(b: Build, break_patches: list[tuple[str, Path]]) -> list[Path | None]:
+    """What :func:`prove` runs the validator on, in order: the reference, the stub, each break."""
+    return [None, b.stub, *(patch for _, patch in break_patches)]
+
+
+def prove(root: Path, b: Build, break_patches: list[tuple[str, Path]], results: Any = None) -> list[tuple[str, bool, str]]:
+    """Reference passes every test; stub fails every test; every break fails at least one test.
+
+    ``results``: the runs of :func:`scratch_run` over :func:`proof_patches`, in that order, when the caller
+    ran them already (in parallel); by default they run here, one after another.
+    """
     rows: list[tuple[str, bool, str]] = []
-
-    def scratch(patch: Path | None) -> tuple[CheckResult | None, str | None]:
-        with tempfile.TemporaryDirectory(prefix=f"lynx-validate-build-{b.id}-") as tmp:
-            work = Path(tmp)
-            shutil.copytree(root / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-            if patch is not None:
-                p = subprocess.run(["git", "apply", str(patch)], cwd=work, capture_output=True, text=True)
-                if p.returncode != 0:
-                    return None, (p.stderr.strip().splitlines() or ["?"])[0]
-            try:
-                return run_validator(work, b), None
-            except LynxError as exc:
-                return None, exc.line()
-
-    ref, err = scratch(None)
+    runs = iter(results if results is not None else (scratch_run(root, b, x) for x in proof_patches(b, break_patches)))
+    ref, err = next(runs)
     if ref is None or not ref.passed:
         why = err or "; ".join(f"{t.name}: {t.message}" for t in ref.failed[:2])
         rows.append((b.id, False, f"the reference fails the validator: {why}"))
         return rows
-    stub, err = scratch(b.stub)
+    stub, err = next(runs)
     if stub is None:
         rows.append((b.id, False, f"stub.patch does not apply to the reference: {err}"))
     else:
@@ -339,7 +369,7 @@ def prove(root: Path, b: Build, break_patches: list[tuple[str, Path]]) -> list[t
         rows.append((b.id, not still, f"reference passes {len(ref.tests)}/{len(ref.tests)} tests; stub fails "
                      f"{len(stub.failed)}/{len(stub.tests)}" + (f" (passes: {', '.join(still[:3])})" if still else "")))
     for bid, patch in break_patches:
-        res, err = scratch(patch)
+        res, err = next(runs)
         if res is None:
             rows.append((f"{b.id}/{bid}", False, f"break.patch does not apply to the reference: {err}"))
             continue
@@ -358,25 +388,33 @@ def _grouped(names) -> list[str]:
     return [f"{base} ({n} cases)" if n > 1 else base for base, n in counts.items()]
 
 
-def validate_course(root: Path) -> list:
+def validate_course(root: Path, jobs: int = 2) -> list:
+    """`lynx validate`'s rows for the build challenges; every validator run of every build shares one pool."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from lynx.course import Course
     from lynx.validate import Row
 
     root = root.resolve()
     course = Course(root, use_cache=False)
     rows = []
-    for pid in course.phase_ids():
-        try:
-            ph = course.phase(pid)
-        except LynxError:
-            continue  # reported by the phase row
-        if not ph.build_dir:
-            continue
-        try:
-            b = parse_build(ph.build_dir / "build.yaml", ph.id)
-            patches = [(bid, course.brk(bid).patch) for bid in ph.breaks]
-        except LynxError as exc:
-            rows.append(Row("build", ph.id, False, exc.line()))
-            continue
-        rows += [Row("build", ident, ok, msg) for ident, ok, msg in prove(root, b, patches)]
+    proofs = []
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for pid in course.phase_ids():
+            try:
+                ph = course.phase(pid)
+            except LynxError:
+                continue  # reported by the phase row
+            if not ph.build_dir:
+                continue
+            try:
+                b = parse_build(ph.build_dir / "build.yaml", ph.id)
+                patches = [(bid, course.brk(bid).patch) for bid in ph.breaks]
+            except LynxError as exc:
+                rows.append(Row("build", ph.id, False, exc.line()))
+                continue
+            proofs.append((b, patches, [pool.submit(scratch_run, root, b, x) for x in proof_patches(b, patches)]))
+        for b, patches, futures in proofs:
+            rows += [Row("build", ident, ok, msg)
+                     for ident, ok, msg in prove(root, b, patches, [f.result() for f in futures])]
     return rows

@@ -60,7 +60,11 @@ def _kill(proc: subprocess.Popen) -> None:
 
 
 def pytest_argv(test_file: Path, extra: Sequence[str] = ()) -> list[str]:
+    return pytest_argv_many([test_file], test_file.parent, extra)
+
+
+def pytest_argv_many(test_files: Sequence[Path], rootdir: Path, extra: Sequence[str] = ()) -> list[str]:
     # `-o pythonpath=` and `-o addopts=`: a pytest config further up (a checkout's pyproject.toml) must not
     # put another copy of minimodel ahead of the learner's src/ on the path.
     return ["python", "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider", "-o", "addopts=",
-            "-o", "pythonpath=", "--rootdir", str(test_file.parent), *extra, str(test_file)]
+            "-o", "pythonpath=", "--rootdir", str(rootdir), *extra, *map(str, test_files)]

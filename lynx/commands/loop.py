@@ -332,7 +332,7 @@ def abort(lang: LangOpt = None) -> None:
 def validate(
     course: Annotated[Optional[Path], typer.Option("--course", help="Course folder (default: this workspace or checkout).")] = None,
     json_: JsonOpt = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Breaks proven in parallel.")] = 2,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Checks run at once (break proofs, then build validators).")] = 2,
 ) -> None:
     """Prove the course: every file loads, every break breaks its check and its fix restores it.
 

@@ -98,3 +98,49 @@ def test_validate_proves_breaks_and_catches_a_check_that_misses_the_bug(tmp_path
     r = lynx("validate", "--course", str(course), "--json")
     msgs = {x["id"]: x["message"] for x in json.loads(r.stdout)["rows"] if not x["ok"]}
     assert "not listed" in msgs["13-09"]
+
+
+def _fix_patch(course: Path, tmp: Path, old: str, new: str) -> None:
+    """breaks/13-02/fix.patch: a fix of the broken embedding.py that replaces ``old`` with ``new``."""
+    work = tmp / "fixwork"
+    shutil.copytree(course / "src", work / "src")
+    git("init", "-q", cwd=work)
+    git("apply", str(course / "breaks/13-02-embedding-init-scale/break.patch"), cwd=work)
+    git("add", "-A", cwd=work)
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "broken", cwd=work)
+    f = work / "src/minimodel/nn/embedding.py"
+    assert old in f.read_text()
+    f.write_text(f.read_text().replace(old, new))
+    (course / "breaks/13-02-embedding-init-scale/fix.patch").write_text(git("diff", cwd=work))
+
+
+def test_validate_runs_the_check_when_the_fix_is_not_the_reference(tmp_path):
+    """Only a fix that restores the reference files byte for byte is taken as passing without a run."""
+    import json
+
+    course = _course_copy(tmp_path)
+    # another correct fix (1/sqrt(d) instead of 0.02): the fixed check must run, and passes
+    _fix_patch(course, tmp_path / "a", "        std = 1.0\n", "        std = 1.0 / np.sqrt(d_model)\n")
+    rows = {x["id"]: x for x in json.loads(lynx("validate", "--course", str(course), "--json").stdout)["rows"]}
+    assert rows["13-02"]["ok"] and "restores the reference" not in rows["13-02"]["message"], rows["13-02"]
+    assert "restores the reference files exactly" in rows["13-01"]["message"]
+    # a "fix" that leaves the bug in is caught
+    _fix_patch(course, tmp_path / "b", "        std = 1.0\n", "        std = 2.0\n")
+    r = lynx("validate", "--course", str(course), "--json")
+    rows = {x["id"]: x for x in json.loads(r.stdout)["rows"]}
+    assert r.returncode == 1 and not rows["13-02"]["ok"] and "check fails after the fix" in rows["13-02"]["message"]
+
+
+def test_validate_names_a_check_that_fails_or_cannot_import_on_the_reference(tmp_path):
+    """The reference checks run together in one pytest; a bad one is reported alone, the others still proven."""
+    import json
+
+    course = _course_copy(tmp_path)
+    (course / "breaks/13-00-tied-vocab/check_test.py").write_text("import minimodel\n\ndef test_x(:\n    pass\n")
+    (course / "breaks/13-01-embedding-scatter/check_test.py").write_text("def test_no():\n    assert 1 == 2\n")
+    r = lynx("validate", "--course", str(course), "--json")
+    rows = {x["id"]: x for x in json.loads(r.stdout)["rows"] if x["kind"] == "break"}
+    assert r.returncode == 1
+    assert not rows["13-00"]["ok"] and "check fails on the reference code" in rows["13-00"]["message"]
+    assert not rows["13-01"]["ok"] and "1 failed" in rows["13-01"]["message"], rows["13-01"]
+    assert rows["13-02"]["ok"], rows["13-02"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, git, lynx
+from phase13kit import REPO, git, lynx
 
 REFERENCE = REPO / "src" / "minimodel" / "nn" / "embedding.py"
 TARGET = "src/minimodel/nn/embedding.py"

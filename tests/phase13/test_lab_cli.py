@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import lynx
+from phase13kit import lynx
 
 
 def test_lab_lists_and_runs_with_extra_args(ws, tmp_path):
@@ -39,7 +39,7 @@ def test_lab_errors(ws):
 def test_validate_checks_the_lab_module(tmp_path):
     import shutil
 
-    from conftest import REPO
+    from phase13kit import REPO
     from lynx.lab import validate_course
 
     rows = {r.id: r for r in validate_course(REPO)}

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
-
-from conftest import REPO, lynx
+from phase13kit import REPO, lynx
 
 PHASE = REPO / "phases" / "13-embeddings"
 

@@ -10,7 +10,7 @@ import sys
 import pexpect
 import pytest
 
-from conftest import REPO, env, git
+from phase13kit import REPO, env, git
 
 TIMEOUT = 120
 
