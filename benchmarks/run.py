@@ -269,11 +269,17 @@ def _index_entries(ws: Path) -> int:
 def break_section(rep: Report, tmp: Path, runs: int) -> None:
     ws = init_workspace(tmp / "break-lynx")
     raw = init_workspace(tmp / "break-raw")
-    m = interleaved({"lynx": break_round_trip(ws), "raw": raw_round_trip(raw), "floor": floor()}, runs)
+    m = interleaved({"lynx": break_round_trip(ws), "raw": raw_round_trip(raw), "floor": floor(),
+                     # what GitPython adds to a command that already has Typer and Rich loaded
+                     "no_git": (None, lambda: run_cmd([PY, "-c", "import typer, rich.console"])),
+                     "with_git": (None, lambda: run_cmd([PY, "-c", "import typer, rich.console, git"]))}, runs)
     rep.add(Row("break", "lynx break 13 00 + lynx abort, against raw git", m["lynx"] / m["raw"], "<= 1.5",
                 vs(m["lynx"], m["raw"], "raw git")))
     rep.add(Row("break", "the same, against two Typer floors + raw git", m["lynx"].wall /
                 (2 * m["floor"].wall + m["raw"].wall), "", f"floor {ms(m['floor'])}"))
+    gp = m["with_git"].wall - m["no_git"].wall
+    rep.add(Row("break", "`import git` on top of Typer + Rich, per command / floor", gp / m["floor"].wall, "",
+                f"{ms(gp)} per command (import, and GitPython's two `git version`); two per round trip"))
     run_cmd(["git", "branch", "-D", "lynx/break/13-00"], cwd=ws, check=False)
     n_break = git_calls(ws, [LYNX, "break", "13", "00", "--predict", "x"])
     n_abort = git_calls(ws, [LYNX, "abort"])
