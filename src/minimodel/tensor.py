@@ -43,12 +43,6 @@ def _as_array(data: Any) -> np.ndarray:
     return np.asarray(data, dtype=np.float32)
 
 
-def _is_basic(index: Any) -> bool:
-    """Basic indexing (ints, slices, None, ...): no element of the source is read twice."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in parts)
-
-
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum `grad` back down to `shape`, undoing NumPy broadcasting.
 
@@ -332,15 +326,11 @@ class Tensor:
         elif isinstance(index, tuple):
             index = tuple(i.data.astype(np.int64) if isinstance(i, Tensor) else i for i in index)
         out = self._make(self.data[index], (self,), "getitem")
-        basic = _is_basic(index)
 
         def _backward() -> None:
             grad = np.zeros_like(self.data)
-            if basic:
-                grad[index] = out.grad  # ints and slices never pick an element twice: a plain write is exact
-            else:
-                # add.at, not `grad[index] += ...`: an index array may pick the same element twice.
-                np.add.at(grad, index, out.grad)
+            # add.at, not `grad[index] += ...`: an index may pick the same element twice.
+            np.add.at(grad, index, out.grad)
             self._accumulate(grad)
 
         out._backward = _backward
