@@ -41,15 +41,21 @@ class Course:
         return [self.phase(pid) for pid in self.phase_ids()]
 
     # -- breaks -----------------------------------------------------------------
-    def break_dir(self, bid: str) -> Path:
+    def break_dir(self, bid: str, folder: str | None = None) -> Path:
+        """``breaks/<bid>-slug/``. ``folder``: the name lynx recorded when the break started, tried first, so
+        the commands of an active break never list a `breaks/` of thousands of folders."""
+        if folder and "-".join(folder.split("-")[:2]) == bid and "/" not in folder and folder not in (".", ".."):
+            d = self.root / "breaks" / folder
+            if (d / "break.yaml").is_file():
+                return d
         found = [d for d in self._dirs("breaks", bid) if (d / "break.yaml").is_file()]
         if not found:
             raise LynxError(f"unknown break {bid!r} (no breaks/{bid}-*/break.yaml)",
                             f"run `lynx phases` or `lynx break {bid.split('-')[0]}` to pick one")
         return found[0]
 
-    def brk(self, bid: str) -> brk_mod.Break:
-        path = self.break_dir(bid) / "break.yaml"
+    def brk(self, bid: str, folder: str | None = None) -> brk_mod.Break:
+        path = self.break_dir(bid, folder) / "break.yaml"
         return brk_mod.from_data(path, cached(self.cache, path, brk_mod.parse_break))
 
     def break_ids(self) -> list[str]:

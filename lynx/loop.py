@@ -47,7 +47,7 @@ def active_break(ws: Workspace) -> tuple[dict[str, Any], Break]:
     if state.get("stage") != "active":
         doing = "starting" if state.get("stage") == "starting" else "ending"
         raise LynxError(f"break {state['id']} was interrupted while {doing}", "run `lynx recover`")
-    return state, ws.course.brk(state["id"])
+    return state, ws.course.brk(state["id"], state.get("dir"))
 
 
 def begin(ws: Workspace, b: Break, lang: str, reference: bool,
@@ -73,7 +73,7 @@ def begin(ws: Workspace, b: Break, lang: str, reference: bool,
 
         return session.start(ws, g, kind="break", item_id=b.id, phase=b.phase, title=text(b.title, "en"),
                              files=b.files, patch=b.patch, fix_patch=b.fix_patch, reference=reference, home=home,
-                             before_branch=write_notes)
+                             before_branch=write_notes, folder=b.dir.name)
 
 
 @dataclass
@@ -168,7 +168,7 @@ def end(ws: Workspace, outcome: str | None, calibration: str | None) -> dict[str
             outcome, calibration = state["outcome"], state.get("calibration")
         else:
             state["outcome"], state["calibration"] = outcome, calibration
-        b = ws.course.brk(state["id"]) if state["kind"] == "break" else None
+        b = ws.course.brk(state["id"], state.get("dir")) if state["kind"] == "break" else None
 
         def record() -> None:
             if state["kind"] == "build":

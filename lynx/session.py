@@ -60,8 +60,11 @@ def preflight(ws: Workspace, g: gitops.Git, files: Sequence[str], patch: Path, r
 
 def start(ws: Workspace, g: gitops.Git, *, kind: str, item_id: str, phase: str, title: str, files: Sequence[str],
           patch: Path, fix_patch: Path | None, reference: bool, home: str,
-          before_branch: Callable[[], None] | None = None) -> dict[str, Any]:
-    """Apply ``patch`` on a new branch `lynx/<kind>/<id>` and record the session in `.lynx/state.json`."""
+          before_branch: Callable[[], None] | None = None, folder: str | None = None) -> dict[str, Any]:
+    """Apply ``patch`` on a new branch `lynx/<kind>/<id>` and record the session in `.lynx/state.json`.
+
+    ``folder``: the content folder's name (`13-00-tied-vocab`), kept so later commands find it directly.
+    """
     if before_branch:
         before_branch()  # e.g. write the prediction into the notes
     g.commit_only(learner_paths(ws), f"lynx: notes before {kind} {item_id}")
@@ -69,7 +72,8 @@ def start(ws: Workspace, g: gitops.Git, *, kind: str, item_id: str, phase: str, 
     branch = _free_branch(g, f"lynx/{kind}/{item_id}")
     state = {"kind": kind, "id": item_id, "phase": phase, "title": title, "branch": branch, "home": home,
              "base": base, "files": list(files), "reference": reference, "started": progress.now(),
-             "learner": ws.learner, "stage": "starting", "fix_applied": False, "diff_shown": False}
+             "learner": ws.learner, "stage": "starting", "fix_applied": False, "diff_shown": False,
+             **({"dir": folder} if folder else {})}
     progress.set_active(ws, state)
     g.new_branch(branch, base)
     try:

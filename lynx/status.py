@@ -144,7 +144,7 @@ def summary(ws: Workspace, lang: str) -> dict[str, Any]:
     if state:
         active = {k: state.get(k) for k in ("kind", "id", "phase", "title", "branch", "home", "started", "stage")}
         if state["kind"] == "break" and state.get("stage") == "active":
-            b = ws.course.brk(state["id"])
+            b = ws.course.brk(state["id"], state.get("dir"))
             active["title"] = text(b.title, lang)
             active["hints_taken"] = min(data["breaks"].get(b.id, {}).get("hints", 0), len(b.hints))
             active["hints_total"] = len(b.hints)

@@ -48,6 +48,21 @@ def test_break_hint_status_abort_read_the_same_on_a_big_course(workspaces):
         assert big["opened"] == 0, f"lynx {cmd} parsed course files despite a warm cache: {big}"
         for kind in ("cache", "listed"):
             assert big[kind] <= small[kind], f"lynx {cmd} reads more of a big course: {big} vs {small}"
+    # the active break's folder is in state.json: hint lists no folder at all, breaks/ of any size
+    assert counts["big"]["hint"]["listed"] == 0 == counts["small"]["hint"]["listed"], counts
+
+
+def test_hint_still_finds_a_break_whose_folder_was_renamed(workspaces):
+    small, _ = workspaces
+    assert lynx("break", "13", "01", "--predict", "x", cwd=small).returncode == 0
+    old = small / "breaks" / "13-01-embedding-scatter"
+    old.rename(small / "breaks" / "13-01-scatter-renamed")  # an author renamed it meanwhile
+    try:
+        r = lynx("hint", cwd=small)
+        assert r.returncode == 0 and "1/" in r.stdout, r.stdout + r.stderr
+    finally:
+        (small / "breaks" / "13-01-scatter-renamed").rename(old)
+        assert lynx("abort", cwd=small).returncode == 0
 
 
 def test_the_counter_sees_a_command_that_reads_the_whole_course(workspaces):
