@@ -36,7 +36,8 @@ def spawn(args: str, cwd: Path, env: dict | None = None):
     """`lynx ARGS` in a real pseudo-terminal (pexpect), as a learner types it."""
     import pexpect
 
-    return pexpect.spawn(f"{sys.executable} -m lynx {args}", cwd=str(cwd), env={**ENV, **(env or {})},
+    # a pseudo-terminal has a terminal type, as an emulator sets it (CI may have no TERM at all)
+    return pexpect.spawn(f"{sys.executable} -m lynx {args}", cwd=str(cwd), env={**ENV, "TERM": "xterm", **(env or {})},
                          encoding="utf-8", timeout=60, dimensions=(50, 120))
 
 

@@ -19,7 +19,7 @@ DAY0 = "2026-03-02T09:00:00+00:00"
 
 
 def spawn(ws: Path, *args: str, now: str = DAY0, lang: str | None = None) -> pexpect.spawn:
-    env = {**ENV, "LYNX_NOW": now}
+    env = {**ENV, "LYNX_NOW": now, "TERM": "xterm"}  # a pty has a terminal type, even on CI
     child = pexpect.spawn(sys.executable, ["-m", "lynx", "cards", *args], cwd=str(ws), env=env,
                           encoding="utf-8", timeout=30, dimensions=(50, 120))
     return child

@@ -16,6 +16,8 @@ TIMEOUT = 120
 
 
 def spawn(ws, *args: str, **extra: str) -> pexpect.spawn:
+    # A pseudo-terminal has a terminal type, as an emulator sets it: without TERM (CI), less stops to warn.
+    extra = {"TERM": "xterm", **extra}
     return pexpect.spawn(sys.executable, ["-m", "lynx", *args], cwd=str(ws), env=env(**extra), encoding="utf-8",
                          timeout=TIMEOUT, dimensions=(24, 100))
 
