@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -108,6 +107,7 @@ class CaseResult:
     name: str
     passed: bool
     message: str = ""
+    file: str = ""  # the test file, relative to pytest's rootdir (xunit1 reports carry it)
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def run_validator(root: Path, b: Build) -> CheckResult:
         argv = ["python", "-m", "pytest", "-c", str(ini), "-q", "--no-header", "-p", "no:cacheprovider",
                 "-o", "junit_family=xunit1", "--rootdir", str(tests), f"--junitxml={report}", str(tests)]
         proc = runner.run(root, argv, b.timeout, capture=True)
-        found = _read_junit(report) if report.exists() else []
+        found = read_junit(report) if report.exists() else []
     output = proc.stdout or ""
     tests = found
     if not tests:  # nothing ran: a syntax error in the learner's file, a broken conftest...
@@ -152,7 +152,7 @@ def run_validator(root: Path, b: Build) -> CheckResult:
     return CheckResult(tuple(tests), output)
 
 
-def _read_junit(path: Path) -> list[CaseResult]:
+def read_junit(path: Path) -> list[CaseResult]:
     import xml.etree.ElementTree as ET
 
     try:
@@ -161,34 +161,16 @@ def _read_junit(path: Path) -> list[CaseResult]:
         return []
     out = []
     for case in tree.iter("testcase"):
-        name = case.get("name", "?")
+        name, file = case.get("name", "?"), case.get("file", "")
         problem = next((c for c in case if c.tag in ("failure", "error")), None)
         if any(c.tag == "skipped" for c in case) and problem is None:
             continue
         if problem is None:
-            out.append(CaseResult(name, True))
+            out.append(CaseResult(name, True, file=file))
             continue
         lines = (problem.text or "").strip().splitlines()
-        out.append(CaseResult(name, False, _one_line(problem.get("message") or (lines[-1] if lines else "failed"))))
-    return out
-
-
-def _read_junit_files(path: Path, rootdir: Path) -> dict[Path, list[bool]]:
-    """``{test file: [passed, ...]}`` from an xunit1 JUnit report (its ``file`` attribute, relative to rootdir)."""
-    import xml.etree.ElementTree as ET
-
-    try:
-        tree = ET.parse(path)
-    except ET.ParseError:
-        return {}
-    out: dict[Path, list[bool]] = {}
-    for case in tree.iter("testcase"):
-        if not case.get("file"):
-            continue
-        failed = any(c.tag in ("failure", "error") for c in case)
-        if any(c.tag == "skipped" for c in case) and not failed:
-            continue
-        out.setdefault((rootdir / case.get("file")).resolve(), []).append(not failed)
+        out.append(CaseResult(name, False, _one_line(problem.get("message") or (lines[-1] if lines else "failed")),
+                              file))
     return out
 
 
@@ -330,9 +312,11 @@ def ask_questions(ws: Workspace, b: Build, lang: str) -> list[dict[str, Any]]:
 
 def scratch_run(root: Path, b: Build, patch: Path | None) -> tuple[CheckResult | None, str | None]:
     """The validator on a scratch copy of the reference src/, with ``patch`` applied: (result, or why not)."""
+    from lynx.validate import scratch_src
+
     with tempfile.TemporaryDirectory(prefix=f"lynx-validate-build-{b.id}-") as tmp:
         work = Path(tmp)
-        shutil.copytree(root / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        scratch_src(root, work)
         if patch is not None:
             p = subprocess.run(["git", "apply", str(patch)], cwd=work, capture_output=True, text=True)
             if p.returncode != 0:

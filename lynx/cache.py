@@ -23,20 +23,15 @@ def cached(cache_dir: Path | None, source: Path, build: Callable[[Path], Any]) -
     except FileNotFoundError:
         return build(source)  # let the builder raise its own clear error
     key = f"{st.st_mtime_ns}:{st.st_size}"
-    # One entry per (source, builder): two readers of one file (a quiz count, the parsed quiz) must not collide.
-    name = f"{getattr(build, '__module__', '')}.{getattr(build, '__qualname__', '')}:{source}"
-    # crc32, not hashlib (~3.5 ms of import): an entry records its full name, so a collision is only a miss.
-    entry = cache_dir / (f"{zlib.crc32(name.encode()):08x}" + ".json")
-    try:
-        data = json.loads(entry.read_text(encoding="utf-8"))
-        if data.get("key") == key and data.get("source") == str(source) and data.get("name") == name:
-            if "error" in data:  # a broken file stays broken until it changes: no need to parse it again
-                from lynx.errors import LynxError
+    name, entry = _entry(cache_dir, build, str(source))
+    data = _read(entry, name, key)
+    if data is not None and data.get("source") == str(source):
+        if "error" in data:  # a broken file stays broken until it changes: no need to parse it again
+            from lynx.errors import LynxError
 
-                raise LynxError(*data["error"])
+            raise LynxError(*data["error"])
+        if "value" in data:
             return data["value"]
-    except (OSError, ValueError, AttributeError, KeyError, TypeError):
-        pass
     from lynx.errors import LynxError
 
     try:
@@ -57,22 +52,39 @@ def cached_listing(cache_dir: Path | None, folder: Path, suffix: str, build: Cal
     """
     if cache_dir is None:
         return build()
+    listing = []
     try:
-        listing = sorted([e.name, e.stat().st_mtime_ns, e.stat().st_size]
-                         for e in os.scandir(folder) if e.name.endswith(suffix) and e.is_file())
+        for e in os.scandir(folder):
+            if e.name.endswith(suffix) and e.is_file():
+                st = e.stat()
+                listing.append([e.name, st.st_mtime_ns, st.st_size])
     except FileNotFoundError:
-        listing = []
-    name = f"{getattr(build, '__module__', '')}.{getattr(build, '__qualname__', '')}:{folder}/*{suffix}"
-    entry = cache_dir / (f"{zlib.crc32(name.encode()):08x}" + ".json")
-    try:
-        data = json.loads(entry.read_text(encoding="utf-8"))
-        if data.get("name") == name and data.get("key") == listing:
-            return data["value"]
-    except (OSError, ValueError, AttributeError, KeyError, TypeError):
         pass
+    listing.sort()
+    name, entry = _entry(cache_dir, build, f"{folder}/*{suffix}")
+    data = _read(entry, name, listing)
+    if data is not None and "value" in data:
+        return data["value"]
     value = build()
     _write(entry, {"key": listing, "name": name, "value": value})
     return value
+
+
+def _entry(cache_dir: Path, build: Callable, what: str) -> tuple[str, Path]:
+    """The entry of ``build`` over ``what``. One entry per (source, builder): two readers of one file (a quiz
+    count, the parsed quiz) must not collide. crc32, not hashlib (~3.5 ms of import): an entry records its
+    full name, so a collision is only a miss."""
+    name = f"{getattr(build, '__module__', '')}.{getattr(build, '__qualname__', '')}:{what}"
+    return name, cache_dir / (f"{zlib.crc32(name.encode()):08x}" + ".json")
+
+
+def _read(entry: Path, name: str, key: Any) -> dict | None:
+    """The entry's data if it is ``name``'s and still has ``key``, else None (missing, stale, corrupt)."""
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("name") == name and data.get("key") == key else None
 
 
 def _write(entry: Path, data: dict) -> None:

@@ -231,11 +231,13 @@ def question_cards(root: Path, cache: Path | None, questions: Iterable[str] | No
     that hold ``questions`` (ids are ``q-<phase>-NN``, quiz files ``phase-<phase>[-slug].yaml``)."""
     from lynx.cache import cached
 
-    files = sorted((root / "data" / "quizzes").glob("*.yaml"))
-    if questions is not None:
-        phases = {q.split("-")[1] for q in questions if q.count("-") >= 2}
-        files = [p for p in files if any(p.name == f"phase-{ph}.yaml" or p.name.startswith(f"phase-{ph}-")
-                                         for ph in phases)]
+    if questions is None:
+        files = sorted((root / "data" / "quizzes").glob("*.yaml"))
+    else:
+        from lynx.quiz import files_of
+
+        phases = sorted({q.split("-")[1] for q in questions if q.count("-") >= 2})
+        files = [p for ph in phases for p in files_of(root, f"phase-{ph}")]
     out: dict[str, list[str]] = {}
     for path in files:
         out.update(cached(own_cache(cache, "quiz-cards"), path, _cards_of_questions))

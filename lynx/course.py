@@ -44,7 +44,7 @@ class Course:
     def break_dir(self, bid: str, folder: str | None = None) -> Path:
         """``breaks/<bid>-slug/``. ``folder``: the name lynx recorded when the break started, tried first, so
         the commands of an active break never list a `breaks/` of thousands of folders."""
-        if folder and "-".join(folder.split("-")[:2]) == bid and "/" not in folder and folder not in (".", ".."):
+        if folder and "/" not in folder and "-".join(folder.split("-")[:2]) == bid:
             d = self.root / "breaks" / folder
             if (d / "break.yaml").is_file():
                 return d

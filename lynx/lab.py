@@ -44,7 +44,7 @@ def run(ws: Workspace, lab: Lab, extra: Sequence[str], lang: str = "en") -> int:
     return runner.run(ws.root, [*lab.run, *extra], TIMEOUT).returncode
 
 
-def validate_course(root: Path) -> list:
+def validate_course(root: Path, jobs: int = 1) -> list:  # jobs: reads only, nothing to run
     """`lynx validate`: every lab's `python -m <module>` names a module that exists under src/."""
     from lynx.course import Course
     from lynx.validate import Row

@@ -150,6 +150,11 @@ def quiz_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if p.is_file()) if folder.is_dir() else []
 
 
+def files_of(root: Path, quiz_id: str) -> list[Path]:
+    """The files that may hold quiz ``phase-NN``: `phase-NN.yaml` or `phase-NN-slug.yaml`."""
+    return [p for p in quiz_files(root) if p.name == f"{quiz_id}.yaml" or p.name.startswith(f"{quiz_id}-")]
+
+
 def load_all(root: Path) -> list[Quiz]:
     """Every quiz under ``root``; the first broken file raises its ContentError."""
     quizzes = [load_quiz(p) for p in quiz_files(root)]
@@ -177,7 +182,7 @@ def check_all(root: Path) -> list[ContentError]:
     return errors
 
 
-def validate_course(root: Path) -> list:
+def validate_course(root: Path, jobs: int = 1) -> list:  # jobs: reads only, nothing to run
     """Rows for `lynx validate`: each quiz file loads, and the flashcards its questions name exist."""
     from lynx.validate import Row
 
@@ -227,8 +232,7 @@ def find(root: Path, name: str) -> Quiz:
         raise LynxError(f"bad quiz name {name!r}", "use a quiz id like phase-13 (see `lynx quizzes`)")
     # Files are named phase-NN-slug.yaml; load only the matching one so a broken
     # quiz of another phase does not stop this one.
-    candidates = [p for p in quiz_files(root) if p.name == f"{qid}.yaml" or p.name.startswith(f"{qid}-")]
-    for p in candidates:
+    for p in files_of(root, qid):
         quiz = load_quiz(p)
         if quiz.id == qid:
             return quiz

@@ -4,7 +4,6 @@ breaks its check on the reference code and its fix makes the check pass again.""
 from __future__ import annotations
 
 import importlib
-import inspect
 import os
 import shutil
 import subprocess
@@ -15,7 +14,8 @@ from pathlib import Path
 
 from lynx.errors import LynxError
 
-# Modules that add their own rows: each may define `validate_course(root: Path) -> list[Row]`.
+# Modules that add their own rows: each may define `validate_course(root: Path, jobs: int) -> list[Row]`
+# (jobs: how many checks it may run at once).
 HOOKS = ("lynx.quiz", "lynx.build", "lynx.lab")
 
 
@@ -97,15 +97,14 @@ def validate(root: Path, jobs: int = 2) -> list[Row]:
     for name in HOOKS:
         hook = getattr(importlib.import_module(name), "validate_course", None)
         try:
-            takes_jobs = hook is not None and "jobs" in inspect.signature(hook).parameters
-            got = (hook(root, jobs=jobs) if takes_jobs else hook(root)) if hook else []
-            rows += [r if isinstance(r, Row) else Row(*r) for r in got]
+            rows += [r if isinstance(r, Row) else Row(*r) for r in hook(root, jobs)] if hook else []
         except LynxError as exc:
             rows.append(Row(name.rsplit(".", 1)[1], "-", False, exc.line()))
     return rows
 
 
-def _scratch_src(root: Path, work: Path) -> None:
+def scratch_src(root: Path, work: Path) -> None:
+    """A copy of the reference ``src/`` in ``work``, to patch and test without touching the course."""
     shutil.copytree(root / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
 
@@ -117,13 +116,13 @@ def reference_passes(root: Path, breaks: list) -> set[str]:
     its row carries its own message.
     """
     from lynx import runner
-    from lynx.build import _read_junit_files
+    from lynx.build import read_junit
 
     if not breaks:
         return set()
     with tempfile.TemporaryDirectory(prefix="lynx-validate-reference-") as tmp:
         work = Path(tmp)
-        _scratch_src(root, work)
+        scratch_src(root, work)
         report = work / "junit.xml"
         checks = [b.check_path.resolve() for b in breaks]  # pytest runs in the scratch folder
         base = Path(os.path.commonpath([str(c.parent) for c in checks]))
@@ -135,13 +134,12 @@ def reference_passes(root: Path, breaks: list) -> set[str]:
             runner.run(work, argv, sum(b.timeout for b in breaks), capture=True)
         except LynxError:
             return set()
-        cases = _read_junit_files(report, base) if report.exists() else {}
-    passing = set()
-    for b in breaks:
-        results = cases.get(b.check_path.resolve())
-        if results and all(results):
-            passing.add(b.id)
-    return passing
+        cases = read_junit(report) if report.exists() else []
+    results: dict[Path, list[bool]] = {}
+    for case in cases:
+        if case.file:
+            results.setdefault((base / case.file).resolve(), []).append(case.passed)
+    return {b.id for b, check in zip(breaks, checks) if results.get(check) and all(results[check])}
 
 
 def prove_break(root: Path, b, reference_passed: bool = False) -> Row:
@@ -153,7 +151,7 @@ def prove_break(root: Path, b, reference_passed: bool = False) -> Row:
 
     with tempfile.TemporaryDirectory(prefix=f"lynx-validate-{b.id}-") as tmp:
         work = Path(tmp)
-        _scratch_src(root, work)
+        scratch_src(root, work)
 
         def git_apply(patch: Path, reverse: bool = False) -> str | None:
             p = subprocess.run(["git", "apply", *(["-R"] if reverse else []), str(patch)], cwd=work,
