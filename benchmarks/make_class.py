@@ -3,7 +3,7 @@
 Each learner's repository holds what `lynx init` makes (the whole course, lynx.toml, the
 learner's folder) and then weeks of work, one commit per study session: break attempts
 (progress.json and notes/breaks.md, with hints and prediction calibration), quiz attempts
-(phase-NN/quiz.yaml) and flashcard reviews (cards.json, real FSRS states from lynx.card).
+(phase-NN/quiz.yaml) and flashcard reviews (cards.json, real FSRS states from lynx.activities.scheduling).
 Histories are written with `git fast-import`, one process per repository, so 200 learners
 take seconds. A few learners pushed nothing but their new workspace (no lynx data).
 
@@ -76,7 +76,9 @@ class Stream:
 def history(stream: Stream, ref: str, name: str, course: dict[str, bytes], breaks: list[str], quizzes: list[str],
             cards: list[str], rng: random.Random, start: datetime) -> None:
     """One learner's workspace: `lynx init`, then study sessions, each one commit."""
-    from lynx import card as cardmod
+    from lynx.activities import scheduling
+    from lynx.core.clock import parse
+    from lynx.learner.cardstates import CardStates
 
     toml = f'# lynx workspace settings\n[workspace]\nlearner = "{name}"\nlang = "{rng.choice(["en", "es"])}"\n'
     base = dict(course)
@@ -90,7 +92,7 @@ def history(stream: Stream, ref: str, name: str, course: dict[str, bytes], break
     progress = {"learner": name, "breaks": {}, "builds": {}}
     notes: dict[str, str] = {}
     quiz_attempts: dict[str, list] = {}
-    states = {"version": 1, "cards": {}, "log": [], "sessions": []}
+    states = CardStates()
     skill = rng.uniform(0.2, 0.8)  # how often this learner's predictions are right, growing with practice
     next_break = 0
     for _ in range(rng.randint(3, 40)):
@@ -127,14 +129,14 @@ def history(stream: Stream, ref: str, name: str, course: dict[str, bytes], break
                 "answers": answers})
             changed[f"{d}/phase-{phase}/quiz.yaml"] = _yaml({"attempts": quiz_attempts[phase]})
         else:
-            fresh = [c for c in cards if c not in states["cards"]][:rng.randint(0, 10)]
-            due = [c for c, e in states["cards"].items() if cardmod.parse_time(e["fsrs"]["due"]) <= when]
+            fresh = [c for c in cards if c not in states.cards][:rng.randint(0, 10)]
+            due = [c for c, e in states.cards.items() if parse(e.due) <= when]
             for c in due + fresh:
                 for _ in range(3):  # learning steps: rate until the card leaves them
-                    e = cardmod.review(states, c, rng.choices([1, 2, 3, 4], weights=[1, 1, 6, 2])[0], when)
-                    if e["fsrs"]["state"] == cardmod.REVIEW:
+                    e = scheduling.review(states, c, rng.choices([1, 2, 3, 4], weights=[1, 1, 6, 2])[0], when)
+                    if e.fsrs["state"] == scheduling.REVIEW:
                         break
-            changed[f"{d}/cards.json"] = json.dumps(states, indent=2, sort_keys=True).encode()
+            changed[f"{d}/cards.json"] = json.dumps(states.to_json(), indent=2, sort_keys=True).encode()
         if changed:
             parent = stream.commit(ref, when, name, f"lynx: {kind} session", changed, parent)
 
@@ -155,7 +157,7 @@ def main() -> None:
     args = ap.parse_args()
 
     sys.path.insert(0, str(REPO))
-    from lynx import deck
+    from lynx.content import deck
 
     rng = random.Random(args.seed)
     course = course_files(REPO)

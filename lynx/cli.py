@@ -6,12 +6,12 @@ import sys
 
 import typer
 
-from lynx.app import app
+from lynx.commands.app import app
 
 # The order of these imports is the order of the commands in `lynx --help`.
-from lynx.commands import loop  # noqa: F401,I001  (each module registers its commands)
-from lynx.commands import learn, lab, quiz, build, cards, report  # noqa: F401,E402,I001
-from lynx.errors import LynxError
+from lynx.commands import workspace, loop  # noqa: F401,E402,I001  (each module registers its commands)
+from lynx.commands import course, learn, lab, quiz, build, cards, report, teacher  # noqa: F401,E402,I001
+from lynx.core.errors import LynxError
 
 
 def _app_for(argv: list[str]) -> typer.Typer:

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from lynx.app import JsonOpt, LangOpt, LearnerOpt, app
-from lynx.errors import LynxError
+from lynx.commands.app import JsonOpt, LangOpt, LearnerOpt, app
+from lynx.core.errors import LynxError
 
 
 @app.command()
@@ -32,13 +32,16 @@ def cards(
     Example: lynx cards --test --tag attention --lang es
     Example: lynx cards --stats --json
     """
-    from lynx import card as cardmod
-    from lynx import deck, i18n, review, workspace
+    from lynx.activities import scheduling
+    from lynx.content import deck
+    from lynx.i18n import resolve
+    from lynx.learner import workspace
+    from lynx.term import cards_view
 
     if sum((learn, test, match, stats)) > 1:
         raise LynxError("use only one of --learn, --test, --match and --stats", "pick one mode")
     ws = workspace.load(learner=learner)
-    lang = i18n.resolve(lang, ws.lang)
+    lang = resolve(lang, ws.lang)
     pool = deck.load(ws.root, ws.course.cache)
     chosen = deck.select(pool, phase, tag)
     if not chosen:
@@ -47,21 +50,19 @@ def cards(
             raise LynxError(f"no flashcards in {ws.data_dir / 'cards'}", "add a deck there (see docs/design.md)")
         raise LynxError(f"no card matches {what}", "check `lynx cards --stats` for phases; tags are lowercase, e.g. attention")
     if stats or json_out:
-        data = cardmod.load_states(ws)
-        s = cardmod.stats(chosen, data, cardmod.missed(ws, data), cardmod.now())
-        s = {"learner": ws.learner, **s}
+        s = scheduling.learner_stats(ws, chosen)
         if json_out:
-            from lynx.ui import print_json
+            from lynx.term.console import print_json
 
             print_json(s)
         else:
-            review.print_stats(s, lang)
+            cards_view.print_stats(s, lang)
         return
     if learn:
-        review.learn(ws, chosen, lang, count)
+        cards_view.learn(ws, chosen, lang, count)
     elif test:
-        review.generated_test(ws, chosen, pool, lang, count, seed)
+        cards_view.generated_test(ws, chosen, pool, lang, count, seed)
     elif match:
-        review.match(ws, chosen, lang, rounds, 5, seed)
+        cards_view.match(ws, chosen, lang, rounds, 5, seed)
     else:
-        review.spaced(ws, chosen, lang, new if new is not None else cardmod.new_per_day(ws))
+        cards_view.spaced(ws, chosen, lang, new if new is not None else scheduling.new_per_day(ws))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Optional
 
 import typer
 
-from lynx.app import LangOpt, app
+from lynx.commands.app import LangOpt, app
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -23,23 +22,18 @@ def lab(
 
     Example: lynx lab 13 rank-collapse --epochs 5 --plot spectra.png
     """
-    from lynx import i18n, workspace
-    from lynx import lab as labs
+    from lynx.activities import labs
+    from lynx.i18n import resolve
+    from lynx.learner import workspace
+    from lynx.term import lab_view
+    from lynx.term.console import flush
 
     ws = workspace.load()
-    lang = i18n.resolve(lang, ws.lang)
+    lang = resolve(lang, ws.lang)
     if lab_id is None:
-        from lynx.ui import out
-
         ph, rows = labs.listing(ws, phase, lang)
-        if not rows:
-            out(f"Phase {ph.id} has no labs." if lang == "en" else f"La fase {ph.id} no tiene laboratorios.")
-            return
-        for r in rows:
-            out(f"{r['id']:20} {r['title']}")
-        out(f"\nRun one with `lynx lab {ph.id} {rows[0]['id']}`." if lang == "en" else
-            f"\nEjecuta uno con `lynx lab {ph.id} {rows[0]['id']}`.")
+        lab_view.listing(ph, rows, lang)
         return
     _, found = labs.find(ws, phase, lab_id)
-    sys.stdout.flush()
+    flush()
     raise typer.Exit(labs.run(ws, found, list(ctx.args), lang))

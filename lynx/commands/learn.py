@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from lynx.app import JsonOpt, LangOpt, app
+from lynx.commands.app import JsonOpt, LangOpt, app
 
 
 @app.command()
@@ -21,41 +21,24 @@ def learn(
 
     Example: lynx learn 13 04 --lang es
     """
-    from lynx import i18n, theory, workspace
+    from lynx.activities import theory
+    from lynx.i18n import resolve
+    from lynx.learner import workspace
+    from lynx.term import theory_view
+    from lynx.term.console import print_json
 
     ws = workspace.load()
-    lang = i18n.resolve(lang, ws.lang)
+    lang = resolve(lang, ws.lang)
     if page is None:
         ph, rows = theory.listing(ws, phase, lang)
         if json_:
-            from lynx.ui import print_json
-
             print_json({"phase": ph.id, "lang": lang, "pages": rows})
-            return
-        from rich.table import Table
-
-        from lynx.content import text
-        from lynx.ui import console
-
-        if not rows:
-            console().print(f"Phase {ph.id} has no theory pages yet." if lang == "en" else
-                            f"La fase {ph.id} aún no tiene páginas de teoría.")
-            return
-        head = "Theory" if lang == "en" else "Teoría"
-        t = Table(title=f"{head} — {ph.id} {text(ph.title, lang)}", title_justify="left")
-        t.add_column("page" if lang == "en" else "página")
-        t.add_column("title" if lang == "en" else "título")
-        for r in rows:
-            t.add_row(r["id"], r["title"])
-        console().print(t)
-        console().print(f"Read one with [bold]lynx learn {ph.id} {rows[0]['id']}[/bold]." if lang == "en" else
-                        f"Lee una con [bold]lynx learn {ph.id} {rows[0]['id']}[/bold].")
+        else:
+            theory_view.listing(ph, rows, lang)
         return
     got = theory.read(ws, phase, page, lang)
     if json_:
-        from lynx.ui import print_json
-
         print_json({"phase": got.phase, "page": got.id, "lang": lang, "title": got.title,
-                    "file": str(got.path.relative_to(ws.root)), "markdown": got.markdown})
+                    "file": ws.rel(got.path), "markdown": got.markdown})
         return
-    theory.show(got, pager=not no_pager)
+    theory_view.show(got, pager=not no_pager)

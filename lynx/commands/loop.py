@@ -1,109 +1,21 @@
-"""The break loop's commands: init, phases, status, break, run, hint, fix, check, done, abort, validate.
-
-Thin: parse, call a plain function in a domain module, print. Heavy imports stay inside the functions.
-"""
+"""The break loop's commands: break, hint, run, check, fix, done, abort."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from lynx.app import JsonOpt, LangOpt, app
-from lynx.errors import LynxError
+from lynx.commands.app import LangOpt, app
+from lynx.core.errors import LynxError
 
 
 def _ws(lang: str | None = None):
-    from lynx import i18n, workspace
+    from lynx.i18n import resolve
+    from lynx.learner import workspace
 
     ws = workspace.load()
-    return ws, i18n.resolve(lang, ws.lang)
-
-
-@app.command()
-def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in (must be new or empty).")],
-    learner: Annotated[str, typer.Option("--learner", "-l", help="Your name: lowercase letters, digits, dashes.")],
-    lang: Annotated[str, typer.Option("--lang", help="Language of the course text: en or es.")] = "en",
-    source: Annotated[Optional[Path], typer.Option("--from", help="Make the workspace from another course folder (it runs code: you are asked first).")] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before using a course from --from.")] = False,
-) -> None:
-    """Make a workspace: a git repository with the course and your own folder.
-
-    Example: lynx init ~/course --learner borja
-    """
-    from lynx import scaffold, ui, workspace
-
-    if source is not None:
-        src = source.expanduser().resolve()
-        if not yes:
-            if not ui.is_tty():
-                raise LynxError(f"{src} is not the bundled course: its breaks run code on your machine",
-                                "look at it first, then re-run with --yes to accept it")
-            ui.out(f"The course in {src} contains programs that lynx will run on your machine.")
-            if not typer.confirm("Use it?", default=False):
-                raise typer.Exit(1)
-    else:
-        src = workspace.bundled_course()
-    root = scaffold.create(directory, learner, lang, src)
-    ui.out(f"Workspace ready in {root} for {learner}.")
-    ui.out(f"Next:  cd {root}  then  lynx phases  and  lynx break 13")
-
-
-@app.command()
-def phases(json_: JsonOpt = False, lang: LangOpt = None) -> None:
-    """List the phases with your progress in each.
-
-    Example: lynx phases --json
-    """
-    from lynx import i18n, status, workspace
-
-    if workspace.find_root() is None and not __import__("os").environ.get("LYNX_WORKSPACE"):
-        # Outside a workspace (e.g. in the course checkout): list the course itself, with no progress.
-        from lynx.validate import course_root
-
-        ws = workspace.Workspace(root=course_root(None), learner="-")
-        lang = i18n.resolve(lang)
-    else:
-        ws, lang = _ws(lang)
-    rows = status.phase_rows(ws, lang)
-    if json_:
-        from lynx.ui import print_json
-
-        print_json({"phases": rows})
-        return
-    from rich.table import Table
-
-    from lynx.ui import console
-
-    t = Table(title="lynx — phases", title_justify="left")
-    for col in ("phase", "title", "breaks", "pages", "quiz", "status"):
-        t.add_column(col)
-    for r in rows:
-        t.add_row(r["id"], r["title"], f"{r['breaks_done']}/{r['breaks']}", str(r["pages"]),
-                  str(r["questions"]) + " q" if r["questions"] else "—", r["status"])
-    console().print(t)
-    console().print("Start a break with [bold]lynx break 13[/bold].")
-
-
-@app.command("status")
-def status_cmd(json_: JsonOpt = False, lang: LangOpt = None) -> None:
-    """Where you are: the active break, hints taken, what to do next.
-
-    Example: lynx status --json
-    """
-    from lynx import status
-
-    ws, lang = _ws(lang)
-    data = status.summary(ws, lang)
-    if json_:
-        from lynx.ui import print_json
-
-        print_json(data)
-        return
-    status.print_summary(data)
+    return ws, resolve(lang, ws.lang)
 
 
 @app.command("break")
@@ -120,46 +32,40 @@ def break_cmd(
 
     Example: lynx break 13 --predict "crash at the loss: 512 vs 256 classes"
     """
-    from lynx import loop, prediction, ui
-    from lynx.content import text
-    from lynx.i18n import ui as t
+    from lynx.activities import breaks
+    from lynx.term import console, loop_view
 
     ws, lang = _ws(lang)
-    b = loop.pick_break(ws, phase, which)
+    b = breaks.pick(ws, phase, which)
     if sum(map(bool, (predict is not None, edit, no_predict))) > 1:
         raise LynxError("use only one of --predict, --edit and --no-predict", "pick one way to give your prediction")
     if predict is not None and not predict.strip():
         raise LynxError("--predict was given an empty text", "write what you expect, e.g. --predict \"a shape error\"")
-    if predict is None and not edit and not no_predict and not ui.is_tty():
+    if predict is None and not edit and not no_predict and not console.is_tty():
         raise LynxError("no terminal to ask your prediction in",
                         "pass --predict TEXT, --edit (opens $EDITOR) or --no-predict", code=2)
+    plan = breaks.prepare(ws, b, reference)
+    loop_view.show_card(b, lang)
+    prediction = None if no_predict else predict if predict is not None else _ask_prediction(b, edit, lang)
+    session = breaks.begin(ws, plan, prediction, lang)
+    loop_view.applied(session.branch, ws.rel(plan.notes), lang)
 
-    def show_card() -> None:
-        from rich.markup import escape
-        from rich.panel import Panel
 
-        body = (f"{escape(text(b.summary, lang))}\n\n[dim]{t('files', lang)}: {escape(', '.join(b.files))}[/dim]"
-                f"\n\n[bold]{escape(text(b.prompt, lang))}[/bold]")
-        ui.console().print(Panel(body, title=escape(f"Break {b.id} — {text(b.title, lang)}"), title_align="left"))
+def _ask_prediction(b, edit: bool, lang: str) -> str:
+    from lynx.content.fields import text
+    from lynx.i18n import t
+    from lynx.term import prompts
 
-    def get_prediction() -> str | None:
-        if no_predict:
-            return None
-        if predict is not None:
-            return predict
-        if edit:
-            got = prediction.from_editor(f"# {text(b.prompt, lang)}\n# Lines starting with # are ignored.\n\n")
-            if not got:
-                raise LynxError("the prediction you wrote is empty", "nothing changed; run the command again")
-            return got
-        try:
-            return prediction.ask_line(t("predict_prompt", lang))
-        except (EOFError, KeyboardInterrupt):
-            raise LynxError("no prediction given, the break was not applied", "run `lynx break` again when ready", code=1) from None
-
-    state = loop.begin(ws, b, lang, reference, get_prediction, show_card)
-    notes = ws.phase_dir(b.phase) / "notes" / "breaks.md"
-    ui.console().print(t("applied", lang).format(branch=state["branch"], notes=notes.relative_to(ws.root)))
+    if edit:
+        got = prompts.from_editor(f"# {text(b.prompt, lang)}\n# Lines starting with # are ignored.\n\n")
+        if not got:
+            raise LynxError("the prediction you wrote is empty", "nothing changed; run the command again")
+        return got
+    try:
+        return prompts.ask_line(t("Your prediction", lang),
+                                t("(an empty prediction teaches nothing: write one line, or Ctrl-C to cancel)", lang))
+    except (EOFError, KeyboardInterrupt):
+        raise LynxError("no prediction given, the break was not applied", "run `lynx break` again when ready", code=1) from None
 
 
 @app.command()
@@ -171,25 +77,11 @@ def hint(
 
     Example: lynx hint --all
     """
-    from lynx import loop
-    from lynx.i18n import ui as t
-    from lynx.ui import out, style
+    from lynx.activities import breaks
+    from lynx.term import loop_view
 
     ws, lang = _ws(lang)
-    res = loop.next_hint(ws, lang, show_all=all_)
-    label = t("hint", lang)
-    if all_:
-        if not res.texts:
-            out(t("no_hint_yet", lang))
-        for i, h in enumerate(res.texts, 1):
-            out(f"{style(f'{label} {i}/{res.total}', bold=True)}  {h}")
-        return
-    if res.number == 0:
-        out(t("no_more_hints", lang))
-        return
-    out(f"{style(f'{label} {res.number}/{res.total}', fg='yellow', bold=True)}  {res.texts[0]}")
-    if res.last:
-        out(style(t("no_more_hints", lang), dim=True))
+    loop_view.hint(breaks.next_hint(ws, lang, show_all=all_), all_, lang)
 
 
 @app.command()
@@ -200,11 +92,12 @@ def run() -> None:
 
     Example: lynx run
     """
-    from lynx import loop
+    from lynx.activities import breaks
+    from lynx.term.console import flush
 
     ws, _ = _ws()
-    sys.stdout.flush()
-    raise typer.Exit(loop.run_observe(ws))
+    flush()
+    raise typer.Exit(breaks.run_observe(ws))
 
 
 @app.command()
@@ -213,18 +106,17 @@ def check(lang: LangOpt = None) -> None:
 
     Example: lynx check
     """
-    from lynx import loop
-    from lynx.i18n import ui as t
-    from lynx.ui import out, style
+    from lynx.activities import breaks
+    from lynx.term import loop_view
+    from lynx.term.console import flush
 
     ws, lang = _ws(lang)
-    state, b = loop.active_break(ws)
-    ok, _ = loop.run_check(ws, b, capture=False)
-    if ok:
-        out(style(t("check_ok", lang), fg="green", bold=True))
-        return
-    out(style(t("check_fail", lang), fg="red", bold=True))
-    raise typer.Exit(1)
+    breaks.active(ws)  # a clear error before pytest starts
+    flush()
+    passed, _ = breaks.check(ws, capture=False)
+    loop_view.check_verdict(passed, lang)
+    if not passed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -240,27 +132,28 @@ def fix(
 
     Example: lynx fix --show-diff --step
     """
-    from lynx import loop, ui
-    from lynx.i18n import ui as t
+    import sys
+
+    from lynx.activities import breaks
+    from lynx.term import loop_view
 
     ws, lang = _ws(lang)
     if show_diff == apply:
         raise LynxError("choose one of --show-diff and --apply", "e.g. `lynx fix --show-diff`")
     if apply:
-        changed = loop.fix_apply(ws)
-        ui.out(t("fix_applied" if changed else "fix_nothing", lang))
+        loop_view.fix_applied(breaks.fix_apply(ws), lang)
         return
-    diff = loop.fix_diff(ws)
+    diff = breaks.fix_diff(ws)
     if not diff.strip():
         if sys.stdout.isatty():
-            ui.out(t("fix_nothing", lang))
+            print(loop_view.fix_nothing_text(lang))
         return
     if not sys.stdout.isatty():
         sys.stdout.write(diff)
         return
-    from lynx import diffview
+    from lynx.term import diff_view
 
-    diffview.show(diff, step=step)
+    diff_view.show(diff, step=step)
 
 
 @app.command()
@@ -272,46 +165,39 @@ def done(
 
     Example: lynx done --calibration partly
     """
-    from lynx import loop, prediction, progress, ui
-    from lynx.i18n import ui as t
+    from lynx.activities import ending
+    from lynx.activities.breaks import NotFinished
+    from lynx.term import console, loop_view
 
     ws, lang = _ws(lang)
-    state = progress.active(ws)
-    if state is None:
-        raise LynxError("nothing is active", "start a break with `lynx break 13`")
-    if state.get("stage") == "ending":  # an interrupted `done`/`abort`: finish closing it
-        state = loop.end(ws, None, None)
-        ui.out(t("done", lang).format(kind=state["kind"], id=state["id"], home=state["home"], how=state["outcome"]))
-        return
-    if state["kind"] == "break":
-        state, b = loop.active_break(ws)
-        ok, output = loop.run_check(ws, b, capture=True)
-        if not ok:
-            tail = "\n".join(output.strip().splitlines()[-3:])
-            ui.out(tail)
-            raise LynxError(f"break {b.id} is not fixed yet: its check fails",
-                            "keep going (`lynx hint`), or `lynx fix --apply` to see the solution", code=1)
-    elif state["kind"] == "build":
-        from lynx import build
-
-        build.require_passed(ws, state)  # the validator must pass first
     cal = None
     if calibration is not None:
-        cal = prediction.normalise_calibration(calibration)
+        cal = ending.normalise_calibration(calibration)
         if cal is None:
             raise LynxError(f"--calibration {calibration!r} is not y, partly or n", "e.g. `lynx done --calibration partly`")
-    elif state["kind"] == "break" and ui.is_tty():
-        q = t("calibrate", lang)
-        while cal is None:
-            try:
-                cal = prediction.normalise_calibration(prediction.ask_line(q))
-            except (EOFError, KeyboardInterrupt):
-                break
-    outcome = "solution" if state.get("fix_applied") else "fixed"
-    state = loop.end(ws, outcome, cal)
-    ui.out(t("done", lang).format(kind=state["kind"], id=state["id"], home=state["home"],
-                                  how=t("how_passed" if state["kind"] == "build" else
-                                        "how_solution" if outcome == "solution" else "how_fixed", lang)))
+    try:
+        ready = ending.ready(ws)
+    except NotFinished as exc:
+        console.out(exc.output)
+        raise exc.error from None
+    if cal is None and ready.asks_calibration and console.is_tty():
+        cal = _ask_calibration(lang)
+    ended = ending.finish(ws, None if ready.interrupted else ready.outcome, cal)
+    loop_view.done(ended.session.kind, ended.session.id, ended.session.home, ended.outcome, lang)
+
+
+def _ask_calibration(lang: str) -> str | None:
+    from lynx.activities.ending import normalise_calibration
+    from lynx.term import loop_view, prompts
+
+    while True:
+        try:
+            cal = normalise_calibration(prompts.ask_line(loop_view.calibration_question(lang),
+                                                         loop_view.calibration_hint(lang)))
+        except (EOFError, KeyboardInterrupt):
+            return None
+        if cal is not None:
+            return cal
 
 
 @app.command()
@@ -320,51 +206,10 @@ def abort(lang: LangOpt = None) -> None:
 
     Example: lynx abort
     """
-    from lynx import loop, ui
-    from lynx.i18n import ui as t
+    from lynx.activities import ending
+    from lynx.term import loop_view
 
     ws, lang = _ws(lang)
-    state = loop.end(ws, "aborted", None)
-    ui.out(t("aborted", lang).format(kind=state["kind"], id=state["id"], branch=state["branch"], home=state["home"]))
-
-
-@app.command()
-def validate(
-    course: Annotated[Optional[Path], typer.Option("--course", help="Course folder (default: this workspace or checkout).")] = None,
-    json_: JsonOpt = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Checks run at once (break proofs, then build validators).")] = 2,
-) -> None:
-    """Prove the course: every file loads, every break breaks its check and its fix restores it.
-
-    Exit 1 on any failure; usable in CI.
-
-    Example: lynx validate --json
-    """
-    from lynx import validate as v
-
-    root = v.course_root(course)
-    rows = v.validate(root, jobs=jobs)
-    failed = [r for r in rows if not r.ok]
-    if json_:
-        from lynx.ui import print_json
-
-        print_json({"course": str(root), "ok": not failed, "rows": [r.__dict__ for r in rows]})
-    else:
-        v.print_rows(rows)
-    if failed:
-        raise typer.Exit(1)
-
-
-@app.command()
-def recover() -> None:
-    """Repair the workspace after an interruption or a corrupt state file; never deletes your work.
-
-    Example: lynx recover
-    """
-    from lynx import lock, ui, workspace
-    from lynx.recover import recover as do_recover
-
-    ws = workspace.load()
-    with lock.held(ws.state_dir):  # a stale lock (its pid is gone) is cleared by lock.held itself
-        for line in do_recover(ws):
-            ui.out(line)
+    ended = ending.abort(ws)
+    s = ended.session
+    loop_view.aborted(s.kind, s.id, s.branch, s.home, lang)

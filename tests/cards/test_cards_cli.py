@@ -11,8 +11,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from lynx import card as cardmod
-from lynx import deck, review
+from lynx.activities import card_games as review
+from lynx.content import deck
+from lynx.core import clock as cardmod
 from lynxtest import ENV, lynx
 
 DAY0 = "2026-03-02T09:00:00+00:00"
@@ -36,7 +37,7 @@ def states(ws: Path) -> dict:
 
 
 def later(days: float) -> str:
-    return cardmod.iso(cardmod.parse_time(DAY0) + timedelta(days=days))
+    return cardmod.iso(cardmod.parse(DAY0) + timedelta(days=days))
 
 
 def test_review_session_rates_and_schedules(workspace):
@@ -93,20 +94,20 @@ def test_generated_test_counts_right_and_wrong_and_brings_misses_back_tomorrow(w
     pool = deck.load(workspace)
     chosen = deck.select(pool, phase="15")
     questions = review.make_test(chosen, pool, 6, __import__("random").Random(11))
-    kinds = [q["kind"] for q in questions]
+    kinds = [q.kind for q in questions]
     assert "choice" in kinds and "typed" in kinds
     child = spawn(workspace, "--test", "--count", "6", "--phase", "15", "--seed", "11")
-    wrong = questions[0]["card"].id  # answer the first question wrongly, the rest rightly
+    wrong = questions[0].card.id  # answer the first question wrongly, the rest rightly
     for i, q in enumerate(questions):
-        child.expect(rf"\[{i + 1}/6\] {q['card'].id}")
-        if q["kind"] == "choice":
+        child.expect(rf"\[{i + 1}/6\] {q.card.id}")
+        if q.kind == "choice":
             child.expect(r"Your answer \(a-d")
-            right = "abcd"[[o.id for o in q["options"]].index(q["card"].id)]
+            right = "abcd"[[o.id for o in q.options].index(q.card.id)]
             child.sendline(right if i else "abcd"[("abcd".index(right) + 1) % 4])
         else:
             child.expect("Which term is this")
             child.expect("> ")
-            term = q["card"].term["en"]
+            term = q.card.term["en"]
             child.sendline(term.lower().replace(" ", "  ") if i else "no idea")
         child.expect("Not quite" if i == 0 else "Right")
     child.expect("5/6")
@@ -141,7 +142,7 @@ def test_match_rounds(workspace):
 
 
 def test_a_missed_quiz_question_shows_up_due_the_next_day(workspace):
-    from lynx import quiz
+    from lynx.content import quiz
 
     qpath = next((workspace / "data" / "quizzes").glob("phase-13-*.yaml"))
     q = quiz.load_quiz(qpath).question("q-13-01")
@@ -155,7 +156,7 @@ def test_a_missed_quiz_question_shows_up_due_the_next_day(workspace):
     import yaml
 
     attempt = yaml.safe_load((workspace / "learners/borja/phase-13/quiz.yaml").read_text())["attempts"][-1]
-    missed_at = cardmod.parse_time(attempt["started"])
+    missed_at = cardmod.parse(attempt["started"])
     same_day = stats(workspace, cardmod.iso(missed_at), "--phase", "13")
     next_day = stats(workspace, cardmod.iso(missed_at + timedelta(days=1)), "--phase", "13")
     assert same_day["due_today"] == 0
@@ -220,7 +221,7 @@ def test_daily_new_card_limit_from_lynx_toml(workspace):
 
 def test_status_and_cards_agree_after_a_quiz_and_share_the_parse_cache(workspace):
     """`lynx status` (which caches its own parse of the same quiz files) runs first; the counts still agree."""
-    from lynx import quiz
+    from lynx.content import quiz
 
     q13 = quiz.load_quiz(next((workspace / "data" / "quizzes").glob("phase-13-*.yaml")))
     q = next(q for q in q13.questions if q.cards and q.kind == "single")
@@ -229,7 +230,7 @@ def test_status_and_cards_agree_after_a_quiz_and_share_the_parse_cache(workspace
     import yaml
 
     started = yaml.safe_load((workspace / "learners/borja/phase-13/quiz.yaml").read_text())["attempts"][-1]["started"]
-    tomorrow = {"LYNX_NOW": cardmod.iso(cardmod.parse_time(started) + timedelta(days=1))}
+    tomorrow = {"LYNX_NOW": cardmod.iso(cardmod.parse(started) + timedelta(days=1))}
     for _ in range(2):  # the second time from the caches
         st = lynx("status", "--json", cwd=workspace, env=tomorrow)
         assert st.returncode == 0, st.stderr

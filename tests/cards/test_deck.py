@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lynx import deck
-from lynx.content import ContentError
+from lynx.content import deck
+from lynx.content.fields import ContentError
 
 REPO = Path(__file__).resolve().parents[2]
 

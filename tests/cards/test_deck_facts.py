@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lynx import deck
+from lynx.content import deck
 
 REPO = Path(__file__).resolve().parents[2]
 CARDS = {c.id: c for c in deck.load(REPO)}

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from lynx import deck, review
+from lynx.activities import card_games as review
+from lynx.content import deck
 
 CARDS = {c.id: c for c in deck.load(Path(__file__).resolve().parents[2])}
 

@@ -81,7 +81,7 @@ def test_manifest_shape(phase: str) -> None:
 
 @pytest.mark.parametrize("phase", sorted(PHASES))
 def test_manifest_loads_with_the_course_loader(phase: str) -> None:
-    from lynx.phase import parse_phase
+    from lynx.content.phase import parse_phase
 
     data = parse_phase(REPO / "phases" / PHASES[phase] / "phase.yaml")
     assert data["id"] == phase and data["quiz"] == f"phase-{phase}"
@@ -183,7 +183,7 @@ def test_quiz_shape(phase: str) -> None:
 
 @pytest.mark.parametrize("phase", sorted(PHASES))
 def test_quiz_loads_with_the_course_loader(phase: str) -> None:
-    from lynx.quiz import load_quiz
+    from lynx.content.quiz import load_quiz
 
     quiz = load_quiz(quiz_path(phase))
     assert quiz.id == f"phase-{phase}" and len(quiz.questions) >= 8
@@ -230,7 +230,8 @@ def test_every_free_question_has_model_answers() -> None:
 @pytest.mark.parametrize("qid", sorted(FREE_ANSWERS))
 @pytest.mark.parametrize("lang", LANGS)
 def test_free_answers_grade(qid: str, lang: str) -> None:
-    from lynx.quiz import Answer, grade, load_quiz
+    from lynx.activities.grading import Answer, grade
+    from lynx.content.quiz import load_quiz
 
     quiz = load_quiz(quiz_path(qid.split("-")[1]))
     q = next(x for x in quiz.questions if x.id == qid)

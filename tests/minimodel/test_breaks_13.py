@@ -58,7 +58,7 @@ def observe(work, bid):
 @pytest.mark.parametrize("bid", sorted(BREAKS))
 def test_break_yaml_is_valid(bid):
     sys.path.insert(0, str(REPO))
-    from lynx.brk import parse_break
+    from lynx.content.breaks import parse_break
 
     data = parse_break(BREAKS[bid] / "break.yaml")
     assert data["id"] == bid and data["phase"] == "13"

@@ -36,8 +36,8 @@ def small_course(tmp_path_factory) -> Path:
 
 
 def test_the_generated_course_has_the_asked_size_and_loads(small_course):
-    from lynx.course import Course
-    from lynx.deck import parse_deck
+    from lynx.content.course import Course
+    from lynx.content.deck import parse_deck
 
     course = Course(small_course, use_cache=False)
     phases = course.phase_ids()

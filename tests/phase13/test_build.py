@@ -29,7 +29,7 @@ def progress(ws: Path) -> dict:
 
 
 def test_build_yaml_loads_with_the_anatomy():
-    from lynx.build import parse_build
+    from lynx.content.challenge import parse_build
 
     b = parse_build(REPO / "phases" / "13-embeddings" / "build" / "build.yaml", "13")
     assert b.files == ("src/minimodel/nn/embedding.py",)
@@ -64,7 +64,7 @@ def test_stub_patch_is_the_stub_file_against_the_reference(tmp_path):
 
 
 def test_validate_proves_the_challenge():
-    from lynx.build import validate_course
+    from lynx.authoring.build_proofs import validate_builds as validate_course
 
     rows = {r.id: r for r in validate_course(REPO)}
     assert rows["13"].ok, rows["13"].message
@@ -75,7 +75,8 @@ def test_validate_proves_the_challenge():
 
 def test_validate_notices_a_stub_that_passes_a_test(tmp_path):
     """A prover that cannot fail proves nothing: a stub that leaves __init__ working must be reported."""
-    from lynx.build import parse_build, prove
+    from lynx.authoring.build_proofs import prove
+    from lynx.content.challenge import parse_build
 
     course = tmp_path / "c"
     shutil.copytree(REPO / "phases" / "13-embeddings", course / "phases" / "13-embeddings")
@@ -212,8 +213,8 @@ def test_a_phase_without_a_build(ws):
     (lambda t: t.replace("  - en: No one-hot matrix", "  - fr: No one-hot matrix"), "constraints[1]: missing the `en` text"),
 ])
 def test_build_yaml_errors_name_the_field(tmp_path, edit, problem):
-    from lynx.build import parse_build
-    from lynx.content import ContentError
+    from lynx.content.challenge import parse_build
+    from lynx.content.fields import ContentError
 
     folder = tmp_path / "build"
     shutil.copytree(REPO / "phases" / "13-embeddings" / "build", folder)

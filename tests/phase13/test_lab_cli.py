@@ -40,14 +40,14 @@ def test_validate_checks_the_lab_module(tmp_path):
     import shutil
 
     from phase13kit import REPO
-    from lynx.lab import validate_course
+    from lynx.authoring.validate import lab_rows
 
-    rows = {r.id: r for r in validate_course(REPO)}
+    rows = {r.id: r for r in lab_rows(REPO, 1)}
     assert rows["13/rank-collapse"].ok
     course = tmp_path / "c"
     shutil.copytree(REPO / "phases", course / "phases")
     (course / "src").mkdir()
-    rows = {r.id: r for r in validate_course(course)}
+    rows = {r.id: r for r in lab_rows(course, 1)}
     assert not rows["13/rank-collapse"].ok and "not found under src/" in rows["13/rank-collapse"].message
 
 

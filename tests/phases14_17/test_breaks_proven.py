@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lynx.course import Course
-from lynx.validate import prove_break
+from lynx.authoring.break_proofs import prove_break
+from lynx.content.course import Course
 
 REPO = Path(__file__).resolve().parents[2]
 BREAKS = ["14-00", "14-01", "15-00", "15-01", "16-00", "16-01", "17-00", "17-01"]

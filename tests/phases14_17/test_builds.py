@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lynx.build import parse_build, prove
-from lynx.course import Course
+from lynx.authoring.build_proofs import prove
+from lynx.content.challenge import parse_build
+from lynx.content.course import Course
 
 REPO = Path(__file__).resolve().parents[2]
 PHASES = {"14": "14-sequence-models", "15": "15-attention", "16": "16-transformer-block", "17": "17-mini-gpt"}

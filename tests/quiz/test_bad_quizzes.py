@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from lynx.content import ContentError
-from lynx.quiz import load_quiz
+from lynx.content.fields import ContentError
+from lynx.content.quiz import load_quiz
 from quizhelp import QUIZ_FILE, REPO, lynx
 
 CORPUS = sorted((REPO / "tests" / "bad_inputs" / "quiz").glob("*.yaml"))
@@ -66,7 +66,7 @@ def test_other_commands_report_the_broken_file(ws: Path) -> None:
 
 
 def test_validate_hook_reports_broken_files_and_unknown_cards(tmp_path: Path) -> None:
-    from lynx.quiz import validate_course
+    from lynx.authoring.validate import quiz_rows
 
     quizzes = tmp_path / "data" / "quizzes"
     cards = tmp_path / "data" / "cards"
@@ -76,9 +76,9 @@ def test_validate_hook_reports_broken_files_and_unknown_cards(tmp_path: Path) ->
     text = (REPO / QUIZ_FILE).read_text(encoding="utf-8")
     (quizzes / "phase-13-embeddings.yaml").write_text(text, encoding="utf-8")
     (quizzes / "phase-14-x.yaml").write_bytes(CORPUS[0].read_bytes())
-    rows = {r.id: r for r in validate_course(tmp_path)}
+    rows = {r.id: r for r in quiz_rows(tmp_path, 1)}
     assert not rows["phase-14-x"].ok and "exactly one correct option" in rows["phase-14-x"].message
     assert not rows["phase-13"].ok and "unknown card ids" in rows["phase-13"].message and "c-13-02" in rows["phase-13"].message
     (cards / "deck.yaml").write_text((REPO / "data" / "cards" / "embeddings.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    rows = {r.id: r for r in validate_course(tmp_path)}
+    rows = {r.id: r for r in quiz_rows(tmp_path, 1)}
     assert rows["phase-13"].ok, rows["phase-13"].message

@@ -21,6 +21,7 @@ def make_course(root: Path) -> Path:
     (phase / "theory").mkdir(parents=True)
     (phase / "phase.yaml").write_text(yaml.safe_dump({
         "id": "13", "title": {"en": "Embeddings", "es": "Embeddings"}, "quiz": "phase-13",
+        "summary": {"en": "Token embeddings.", "es": "Embeddings de tokens."},
         "pages": [
             {"id": "01", "title": {"en": "Lookup", "es": "Búsqueda"},
              "file": {"en": "theory/01-lookup.en.md", "es": "theory/01-lookup.es.md"}},
@@ -33,7 +34,8 @@ def make_course(root: Path) -> Path:
         (phase / "theory" / f"02-rank.{lang}.md").write_text(f"# 02 — {words[2]}\n\nText.\n", encoding="utf-8")
     other = root / "phases" / "99-later"
     other.mkdir()
-    (other / "phase.yaml").write_text('id: "99"\ntitle: {en: Later, es: Luego}\n', encoding="utf-8")
+    (other / "phase.yaml").write_text('id: "99"\ntitle: {en: Later, es: Luego}\nsummary: {en: Later., es: Luego.}\n',
+                                      encoding="utf-8")
     (root / "docs").mkdir()
     (root / "docs" / "design.md").write_text("# Design\n\nNot generated.\n", encoding="utf-8")
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")

@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from lynx.quiz import Answer, InvalidAnswer, Option, Question, grade, load_quiz, normalize, parse
+from lynx.activities.grading import Answer, InvalidAnswer, grade, parse
+from lynx.content.fields import normalize
+from lynx.content.quiz import Option, Question, load_quiz
 from quizhelp import QUIZ_FILE, REPO
 
 T = {"en": "t", "es": "t"}

@@ -174,7 +174,7 @@ def phase13_course(dst: Path, fast: bool = False) -> Path:
     import re
     import shutil
 
-    from lynx.workspace import bundled_course
+    from lynx.content.course import bundled as bundled_course
 
     src = bundled_course()
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")

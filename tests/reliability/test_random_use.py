@@ -61,7 +61,7 @@ def _in_process(ws: Path, args: list[str], stdin: str) -> tuple[int, str, str]:
     import typer
     import typer.main
 
-    from lynx.errors import LynxError
+    from lynx.core.errors import LynxError
 
     if not _CLI:  # building the Click command from the Typer app costs ~50 ms: once
         from lynx.cli import app

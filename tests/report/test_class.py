@@ -35,7 +35,7 @@ def do_break(ws: Path, calibration: str, fix_myself: bool, hints: int) -> None:
 
 def quiz_answers(ws: Path, wrong: str) -> dict[str, str]:
     """Right answers to every question of the phase-13 quiz, except ``wrong``."""
-    from lynx import quiz
+    from lynx.content import quiz
 
     q13 = quiz.load_quiz(next(ws.glob("data/quizzes/phase-13-*.yaml")))
     out = {}
@@ -112,12 +112,13 @@ def test_table_over_three_bare_remotes(klass):
     # as her own `lynx cards` would show them.
     from datetime import datetime, timedelta, timezone
 
-    from lynx import card as cardmod
-    from lynx.course import Course
+    from lynx.activities.misses import question_cards
+    from lynx.content.course import Course
+    from lynx.core.clock import iso
 
     expect = {"c-13-01", "c-13-02"} | set(Course(klass / "ana").brk("13-00").cards)
-    expect |= set(cardmod.question_cards(klass / "ana", None).get("q-13-01", []))
-    later = cardmod.iso(datetime.now(timezone.utc) + timedelta(days=2))
+    expect |= set(question_cards(klass / "ana", None).get("q-13-01", []))
+    later = iso(datetime.now(timezone.utc) + timedelta(days=2))
     r = lynx("class", "--remote", str(remotes / "ana.git"), "--cache", str(klass / "cache"), "--json", cwd=klass,
              env={"LYNX_NOW": later})
     assert json.loads(r.stdout)[0]["cards_due"] == len(expect) > 2

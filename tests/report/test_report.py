@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib.util
 import json
 
-from lynx import calibration
+from lynx.activities import calibration
+from lynx.learner.progress import Progress
 from lynxtest import git, lynx
 
 
@@ -23,7 +24,7 @@ PROGRESS = {"learner": "ana", "builds": {}, "breaks": {
 
 
 def test_tally_per_phase_over_time_and_surprises():
-    r = calibration.report(PROGRESS)
+    r = calibration.report(Progress.from_json(PROGRESS))
     assert r["overall"] == {"rated": 4, "right": 1, "partly": 1, "wrong": 2, "score": 0.375}
     assert r["phases"]["13"]["score"] == 0.5 and r["phases"]["14"]["score"] == 0.5 and r["phases"]["15"]["score"] == 0.0
     assert [t["period"] for t in r["over_time"]] == ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"]
@@ -35,11 +36,11 @@ def test_tally_per_phase_over_time_and_surprises():
 def test_long_courses_are_tallied_per_week():
     prog = {"breaks": {f"13-{i:02d}": {"attempts": [{"ended": f"2026-{m:02d}-10T09:00:00Z", "calibration": "y"}]}
                        for i, m in enumerate((1, 2, 3))}}
-    assert [t["period"] for t in calibration.over_time(calibration.rated(prog))] == ["2026-W02", "2026-W07", "2026-W11"]
+    assert [t["period"] for t in calibration.over_time(calibration.rated(Progress.from_json(prog)))] == ["2026-W02", "2026-W07", "2026-W11"]
 
 
 def test_no_ratings_yet():
-    r = calibration.report({"breaks": {}})
+    r = calibration.report(Progress.from_json({"breaks": {}}))
     assert r["overall"]["rated"] == 0 and r["overall"]["score"] is None and r["surprises"] == []
 
 

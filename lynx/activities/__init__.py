@@ -1,0 +1,1 @@
+"""What a learner does, as plain functions that return data: breaks, builds, quizzes, cards, status."""

@@ -1,0 +1,82 @@
+"""Ending a session: `lynx done` (after its check passes) and `lynx abort`, resumable after a kill.
+
+`done` is two steps, so the calibration question is never asked inside the git transaction:
+:func:`ready` checks, read-only, that the session may end; the command asks; :func:`finish` records
+and goes home. A `done` or `abort` that was interrupted (stage "ending") is finished with the
+outcome it started with, by the next `done`, `abort` or `recover`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lynx.activities import activity as activities
+from lynx.activities import branch
+from lynx.core import lock
+from lynx.core.errors import LynxError
+from lynx.learner import active_session
+from lynx.learner.active_session import Session
+from lynx.learner.workspace import Workspace
+
+CALIBRATIONS = ("y", "partly", "n")
+
+
+def normalise_calibration(answer: str) -> str | None:
+    """y, partly or n from what a learner types (yes, sí, p, no...); None when it is none of them."""
+    a = answer.strip().lower()
+    if a in ("y", "yes", "s", "si", "sí", "right"):
+        return "y"
+    if a in ("p", "partly", "partially", "parcialmente", "part"):
+        return "partly"
+    if a in ("n", "no", "wrong"):
+        return "n"
+    return None
+
+
+@dataclass(frozen=True)
+class Ready:
+    session: Session
+    interrupted: bool        # an earlier done/abort stopped half-way: finish it, ask nothing
+    asks_calibration: bool
+    outcome: str
+
+
+def ready(ws: Workspace) -> Ready:
+    """Whether the active session may end as done (raises, exit 1, when its check does not pass)."""
+    session = active_session.load(ws.state_dir)
+    if session is None:
+        raise LynxError("nothing is active", "start a break with `lynx break 13`")
+    activity = activities.of(session)
+    if session.ending:
+        return Ready(session, True, False, session.outcome or "fixed")
+    activity.require_finishable(ws, session)
+    return Ready(session, False, activity.asks_calibration, activity.outcome(session))
+
+
+@dataclass(frozen=True)
+class Ended:
+    session: Session
+    outcome: str
+
+
+def finish(ws: Workspace, outcome: str | None, calibration: str | None) -> Ended:
+    """Record the outcome (fixed / solution / aborted) and return to the learner's branch."""
+    from lynx.vcs.repo import open_repo
+
+    with lock.held(ws.state_dir), open_repo(ws.root) as repo:
+        session = active_session.load(ws.state_dir)
+        if session is None:
+            raise LynxError("nothing is active", "start a break with `lynx break 13`")
+        if session.ending:
+            outcome, calibration = session.outcome, session.calibration
+        else:
+            session.outcome, session.calibration = outcome, calibration
+        activity = activities.of(session)
+        final = outcome or "fixed"
+        branch.finish(ws, repo, session, "done" if final != "aborted" else "aborted",
+                      lambda: activity.record(ws, session, final, calibration))
+    return Ended(session, final)
+
+
+def abort(ws: Workspace) -> Ended:
+    return finish(ws, "aborted", None)

@@ -1,0 +1,1 @@
+"""Foundations every layer stands on: errors, the clock, atomic files, the lock, child processes."""

@@ -1,0 +1,71 @@
+"""One writer at a time per workspace: `.lynx/lock` holds the pid of the command writing."""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from lynx.core.errors import LynxError
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_depth = 0  # re-entrant within one process: `lynx recover` holds the lock while it resumes an end
+
+
+@contextmanager
+def held(state_dir: Path, wait: float = 3.0) -> Iterator[None]:
+    global _depth
+    if _depth:
+        _depth += 1
+        try:
+            yield
+        finally:
+            _depth -= 1
+        return
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / "lock"
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                pid = int(path.read_text().strip() or "0")
+            except (OSError, ValueError):
+                pid = 0
+            if pid and not alive(pid) or pid == 0 and _older_than(path, 10):
+                path.unlink(missing_ok=True)  # a stale lock left by a killed command
+                continue
+            if time.monotonic() < deadline:
+                time.sleep(0.1)
+                continue
+            raise LynxError(f"another lynx command (pid {pid}) is changing this workspace",
+                            f"wait for it to finish; if none is running, delete {path}") from None
+        with os.fdopen(fd, "w") as fh:
+            fh.write(str(os.getpid()))
+        break
+    _depth = 1
+    try:
+        yield
+    finally:
+        _depth = 0
+        path.unlink(missing_ok=True)
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except OSError:
+        return True

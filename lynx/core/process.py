@@ -1,0 +1,59 @@
+"""Running the programs a course names (a break's observation program and check, a lab, a validator):
+an argument list, no shell, in the workspace, the learner's `src/` first on the path, and a timeout."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from lynx.core.errors import LynxError
+
+
+def argv_for(argv: Sequence[str]) -> list[str]:
+    """`python` in content means the interpreter running lynx (it has numpy and minimodel's needs)."""
+    first, *rest = argv
+    return [sys.executable if first in ("python", "python3") else first, *rest]
+
+
+def env_for(root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    src = str(root / "src")
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # keep the learner's tree free of __pycache__ noise
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def run(root: Path, argv: Sequence[str], timeout: int, capture: bool = False) -> subprocess.CompletedProcess:
+    """Run a program; on timeout kill its whole process group and report it."""
+    cmd = argv_for(argv)
+    try:
+        proc = subprocess.Popen(
+            cmd, cwd=root, env=env_for(root), start_new_session=True,
+            stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT if capture else None,
+            text=True if capture else None,
+        )
+    except FileNotFoundError:
+        raise LynxError(f"cannot run {cmd[0]!r}: not found", "check the break's `observe`/`check` setting") from None
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        raise LynxError(f"`{' '.join(argv)}` ran longer than {timeout} s and was stopped",
+                        "look for an endless loop in your code; the break's `timeout:` sets the limit", code=1) from None
+    except KeyboardInterrupt:
+        _kill(proc)
+        raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, None)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    proc.wait()

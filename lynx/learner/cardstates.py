@@ -1,0 +1,114 @@
+"""The learner's flashcard states: ``learners/<name>/cards.json`` (FSRS state per card, a review log,
+the results of --test and --match sessions).
+
+Typed records; the FSRS state itself stays the ``fsrs`` package's own dictionary (``CardState.fsrs``),
+so a newer fsrs reads what an older one wrote. The same parser reads a file from a learner's commit
+(``strict=False``). Keys this version does not know are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lynx.core.errors import LynxError
+from lynx.core.files import read_json, write_json
+
+FIX = "run `lynx recover` to restore it from git history"
+
+
+@dataclass
+class CardState:
+    fsrs: dict[str, Any]      # fsrs.Card.to_dict() without its card_id: due, state, stability, last_review, ...
+    introduced: str
+    reps: int = 0
+    lapses: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def due(self) -> str:
+        return self.fsrs["due"]
+
+    @property
+    def last_review(self) -> str | None:
+        return self.fsrs.get("last_review")
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.extra, "fsrs": self.fsrs, "introduced": self.introduced, "reps": self.reps, "lapses": self.lapses}
+
+
+@dataclass
+class Review:
+    """One rating in the log: which card, 1-4, when, and its FSRS state before (0: new)."""
+
+    card: str
+    rating: int
+    at: str
+    before: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.extra, "card": self.card, "rating": self.rating, "at": self.at, "before": self.before}
+
+
+@dataclass
+class CardStates:
+    cards: dict[str, CardState] = field(default_factory=dict)
+    log: list[Review] = field(default_factory=list)
+    sessions: list[dict[str, Any]] = field(default_factory=list)  # --test / --match results, as written
+    version: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def test_misses(self) -> list[list]:
+        """``[[card id, when], ...]`` for the cards missed in ``lynx cards --test``."""
+        return [[cid, s.get("at")] for s in self.sessions if isinstance(s, dict) and s.get("mode") == "test"
+                for cid in s.get("missed") or []]
+
+    @classmethod
+    def from_json(cls, data: Any, where: Path | str = "cards.json", strict: bool = True) -> "CardStates":
+        if not isinstance(data, dict) or not isinstance(data.get("cards", {}), dict):
+            if strict:
+                raise LynxError(f"{where} has an unexpected shape", FIX)
+            return cls()
+        cards = {}
+        for cid, e in (data.get("cards") or {}).items():
+            f = e.get("fsrs") if isinstance(e, dict) else None
+            if not (isinstance(f, dict) and isinstance(f.get("due"), str) and isinstance(e.get("introduced"), str)):
+                if strict:
+                    raise LynxError(f"{where}: card {cid} has an unexpected shape", FIX)
+                continue
+            cards[cid] = CardState(fsrs=f, introduced=e["introduced"], reps=_int(e.get("reps")),
+                                   lapses=_int(e.get("lapses")),
+                                   extra={k: v for k, v in e.items() if k not in ("fsrs", "introduced", "reps", "lapses")})
+        log = [Review(str(r.get("card")), _int(r.get("rating")), str(r.get("at") or ""), _int(r.get("before")),
+                      {k: v for k, v in r.items() if k not in ("card", "rating", "at", "before")})
+               for r in data.get("log") or [] if isinstance(r, dict)]
+        sessions = [s for s in data.get("sessions") or [] if isinstance(s, dict)]
+        return cls(cards=cards, log=log, sessions=sessions, version=_int(data.get("version")) or 1,
+                   extra={k: v for k, v in data.items() if k not in ("cards", "log", "sessions", "version")})
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.extra, "version": self.version, "cards": {c: s.to_json() for c, s in self.cards.items()},
+                "log": [r.to_json() for r in self.log], "sessions": self.sessions}
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def path(learner_dir: Path) -> Path:
+    return learner_dir / "cards.json"
+
+
+def load(learner_dir: Path) -> CardStates:
+    p = path(learner_dir)
+    data = read_json(p, default=None)
+    return CardStates() if data is None else CardStates.from_json(data, p)
+
+
+def save(learner_dir: Path, states: CardStates) -> None:
+    write_json(path(learner_dir), states.to_json())

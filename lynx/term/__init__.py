@@ -1,0 +1,1 @@
+"""The presentation layer: everything lynx prints or asks in a terminal."""

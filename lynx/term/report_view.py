@@ -1,0 +1,89 @@
+"""`lynx report`: how well the learner predicts what a break does, per phase and over time (text and PNG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lynx.core.errors import LynxError
+from lynx.i18n import t, tc
+from lynx.term.console import out, style
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0%}"
+
+
+def _bar(x: float | None, width: int = 10) -> str:
+    full = round((x or 0.0) * width)
+    return "█" * full + "░" * (width - full)
+
+
+def words(lang: str) -> dict[str, str]:
+    """The column words of the report: plural counts of predictions (rated, right, partly, wrong)."""
+    return {"rated": tc("predictions", "rated", lang), "right": tc("predictions", "right", lang),
+            "partly": tc("predictions", "partly", lang), "wrong": tc("predictions", "wrong", lang),
+            "score": t("score", lang), "phase": t("phase", lang)}
+
+
+def show(data: dict[str, Any], lang: str) -> None:
+    w = words(lang)
+    o = data["overall"]
+    out(style(t("Predictions of {who}", lang, who=data["learner"]), bold=True))
+    if not o["rated"]:
+        out(t("No prediction rated yet: after `lynx done`, say whether yours was right (y / partly / n).", lang))
+        return
+    out(f"{o['rated']} {w['rated']}: {o['right']} {w['right']}, {o['partly']} {w['partly']}, {o['wrong']} {w['wrong']}"
+        f" — {w['score']} {_pct(o['score'])}")
+    out("")
+    out(style(f"{w['phase']:>6} {w['rated']:>10} {w['right']:>10} {w['partly']:>9} {w['wrong']:>9} {w['score']:>11}", dim=True))
+    for p, row in data["phases"].items():
+        out(f"{p:>6} {row['rated']:>10} {row['right']:>10} {row['partly']:>9} {row['wrong']:>9} {_pct(row['score']):>11}")
+    if data["over_time"]:
+        out("")
+        out(style(t("Over time", lang), bold=True))
+        for row in data["over_time"]:
+            out(f"  {row['period']:<10} {_bar(row['score'])} {_pct(row['score']):>5}  ({row['rated']} {w['rated']})")
+    if data["surprises"]:
+        out("")
+        out(style(t("What surprised you most", lang), bold=True))
+        for s in data["surprises"]:
+            head = f"  {s['break']} {s.get('title', '')}".rstrip()
+            pred = s["prediction"].strip().splitlines()[0][:90] if s["prediction"].strip() else "—"
+            out(f"{head} — {w['score']} {_pct(s['score'])}, {s['hints']} {t('hints', lang)}")
+            out(style(f"      {t('you predicted', lang)}: {pred}", dim=True))
+
+
+def plot(data: dict[str, Any], path: Path, lang: str) -> Path:
+    """A PNG: the calibration score over time, and right / partly / wrong per phase."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")  # no display needed
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise LynxError("--plot needs matplotlib, which is not installed",
+                        "install the extra: pip install 'lynx-course[plot]'") from None
+    w = words(lang)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    times = data["over_time"]
+    if times:
+        ax1.plot([x["period"] for x in times], [x["score"] for x in times], marker="o")
+    ax1.set_ylim(-0.05, 1.05)
+    ax1.set_title(t("Over time", lang))
+    ax1.set_ylabel(w["score"])
+    ax1.tick_params(axis="x", rotation=45)
+    phases = list(data["phases"])
+    bottom = [0] * len(phases)
+    for key, color in (("right", "tab:green"), ("partly", "tab:orange"), ("wrong", "tab:red")):
+        vals = [data["phases"][p][key] for p in phases]
+        ax2.bar(phases, vals, bottom=bottom, color=color, label=w[key])
+        bottom = [b + v for b, v in zip(bottom, vals)]
+    ax2.set_title(w["phase"])
+    ax2.legend()
+    fig.suptitle(t("Predictions of {who}", lang, who=data["learner"]))
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png", dpi=100)
+    plt.close(fig)
+    return path
