@@ -43,7 +43,8 @@ def have_torch() -> bool:
 
 def gpt_available() -> bool:
     try:
-        from minimodel.nn.gpt import GPT, GPTConfig, configure_optimizer, lm_loss  # noqa: F401
+        from minimodel.nn.gpt import GPT, GPTConfig, lm_loss  # noqa: F401
+        from minimodel.optim import configure_optimizer  # noqa: F401
     except ImportError:
         return False
     return True
@@ -121,8 +122,7 @@ def gpt_config():
 
 
 def gpt_batches(seed: int = 0) -> list[np.ndarray]:
-    from minimodel.data import ByteTokenizer, load_corpus
-    from minimodel.nn.gpt import random_windows
+    from minimodel.data import ByteTokenizer, load_corpus, random_windows
 
     ids = ByteTokenizer().encode(load_corpus())
     rng = np.random.default_rng(seed)
@@ -134,7 +134,8 @@ def gpt_step(framework: str, seed: int = 0) -> tuple[Callable[[], None], int]:
     cfg = gpt_config()
     tokens = GPT_BATCH * cfg.block_size
     if framework == "minimodel":
-        from minimodel.nn.gpt import GPT, configure_optimizer, lm_loss
+        from minimodel.nn.gpt import GPT, lm_loss
+        from minimodel.optim import configure_optimizer
 
         model = GPT(cfg)
         opt = configure_optimizer(model)

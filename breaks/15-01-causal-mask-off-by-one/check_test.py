@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from minimodel.nn.attention import MultiHeadAttention, causal_mask, scaled_dot_product_attention
+from minimodel.nn.config import BlockConfig
 from minimodel.tensor import Tensor, no_grad
 
 
@@ -33,7 +34,7 @@ def test_future_weights_are_zero():
 
 
 def test_changing_a_future_token_never_changes_an_earlier_output():
-    mha = MultiHeadAttention(8, 2, causal=True, rng=np.random.default_rng(1), dtype=np.float64)
+    mha = MultiHeadAttention(BlockConfig(d_model=8, n_heads=2, causal=True), rng=np.random.default_rng(1), dtype=np.float64)
     x = np.random.default_rng(2).normal(size=(1, 7, 8))
     with no_grad():
         base = mha(Tensor(x)).data

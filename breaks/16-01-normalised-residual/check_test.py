@@ -10,12 +10,13 @@ sys.path.insert(0, str(Path.cwd() / "src"))
 
 import numpy as np
 
+from minimodel.nn.config import BlockConfig
 from minimodel.nn.transformer import TransformerBlock
 from minimodel.tensor import Tensor, no_grad
 
 
 def make_block(seed=0):
-    return TransformerBlock(8, 2, rng=np.random.default_rng(seed), dtype=np.float64)
+    return TransformerBlock(BlockConfig(d_model=8, n_heads=2), rng=np.random.default_rng(seed), dtype=np.float64)
 
 
 def test_block_with_silent_sublayers_is_the_identity():

@@ -1,12 +1,20 @@
 """minimodel: a small NumPy deep-learning library for reading, breaking and fixing.
 
-    Tensor     an array with reverse-mode autograd       (minimodel.tensor)
-    Module     a container of Parameters                  (minimodel.module)
-    nn         Embedding, Linear, LMHead                  (minimodel.nn)
-    functional softmax, log_softmax, cross_entropy (= F)  (minimodel.functional)
-    optim      SGD, AdamW                                 (minimodel.optim)
-    data       a bundled corpus, tokenizers, batches      (minimodel.data)
-    gradcheck  autograd vs finite differences             (minimodel.gradcheck)
+    Tensor     an array with reverse-mode autograd                  (minimodel.tensor)
+    ops        stack, concat, masked_fill, swap_last                (minimodel.ops)
+    Module     a container of Parameters                            (minimodel.module)
+    init       the generator a layer draws its weights with         (minimodel.init)
+    nn         the layers, Embedding to GPT, and their configs      (minimodel.nn)
+    functional softmax, log_softmax, cross_entropy (= F)            (minimodel.functional)
+    optim      SGD, AdamW, configure_optimizer                      (minimodel.optim)
+    schedule   warm-up + cosine learning rate, gradient clipping    (minimodel.schedule)
+    data       a bundled corpus, tokenizers, batches and windows    (minimodel.data)
+    bpe        a byte-pair-encoding tokenizer                       (minimodel.bpe)
+    sample     top-k, temperature, generate                         (minimodel.sample)
+    metrics    singular values and effective rank                   (minimodel.metrics)
+    gradcheck  autograd vs finite differences                       (minimodel.gradcheck)
+    programs   the short runs `lynx run` observes                   (minimodel.programs)
+    labs       the longer runs of `lynx lab`                        (minimodel.labs)
 """
 
 from minimodel import functional, nn, optim

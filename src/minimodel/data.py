@@ -70,6 +70,18 @@ def next_token_batch(
     return x, y
 
 
+def random_windows(ids: np.ndarray, batch_size: int, length: int, rng: np.random.Generator) -> np.ndarray:
+    """`batch_size` random slices of `length` consecutive tokens, shape (batch_size, length).
+
+    The one-array form of next_token_batch, for `lm_loss`: a window of T + 1 tokens holds the
+    inputs (its first T) and the targets (its last T).
+    """
+    if len(ids) < length:
+        raise ValueError(f"random_windows: need at least {length} tokens, got {len(ids)}")
+    starts = rng.integers(0, len(ids) - length + 1, size=batch_size)
+    return ids[starts[:, None] + np.arange(length)]
+
+
 def cbow_batch(
     ids: np.ndarray, batch_size: int, window: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:

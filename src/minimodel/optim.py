@@ -1,4 +1,5 @@
-"""Optimizers: SGD (with momentum) and AdamW."""
+"""Optimizers: SGD (with momentum) and AdamW, and configure_optimizer, the mini-GPT's AdamW set-up
+(weight decay on the matrices only, as in nanoGPT)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from minimodel.module import Parameter
+from minimodel.module import Module, Parameter
 
 
 class Optimizer:
@@ -103,3 +104,50 @@ class AdamW(Optimizer):
             v += (1.0 - self.beta2) * g * g
             p.data -= self.lr * self.weight_decay * p.data  # decoupled decay
             p.data -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
+
+
+def decay_groups(model: Module) -> tuple[list[Parameter], list[Parameter]]:
+    """Split parameters into (decayed, not decayed).
+
+    Matrices (Linear weights and the embedding tables, the tied one included) are decayed;
+    vectors (LayerNorm gains, all biases) are not: shrinking a LayerNorm gain towards 0 would
+    switch the layer off, and a bias does not make the function any more complex.
+    """
+    decay, no_decay = [], []
+    for _, p in model.named_parameters():
+        (decay if p.ndim >= 2 else no_decay).append(p)
+    return decay, no_decay
+
+
+class Optimizers:
+    """Several optimizers stepped together (one per parameter group)."""
+
+    def __init__(self, *optimizers: AdamW) -> None:
+        self.optimizers = optimizers
+
+    @property
+    def lr(self) -> float:
+        return self.optimizers[0].lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        for opt in self.optimizers:
+            opt.lr = value
+
+    def zero_grad(self) -> None:
+        for opt in self.optimizers:
+            opt.zero_grad()
+
+    def step(self) -> None:
+        for opt in self.optimizers:
+            opt.step()
+
+
+def configure_optimizer(model: Module, lr: float = 3e-3, weight_decay: float = 0.1,
+                        betas: tuple[float, float] = (0.9, 0.95)) -> Optimizers:
+    """AdamW with weight decay on the matrices only (see `decay_groups`)."""
+    decay, no_decay = decay_groups(model)
+    groups = [AdamW(decay, lr=lr, betas=betas, weight_decay=weight_decay)]
+    if no_decay:
+        groups.append(AdamW(no_decay, lr=lr, betas=betas, weight_decay=0.0))
+    return Optimizers(*groups)

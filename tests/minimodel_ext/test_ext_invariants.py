@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 
 from minimodel import Tensor, no_grad
+from minimodel.data import random_windows
 from minimodel.nn import (
-    GPT, LSTM, RNN, Conv1d, Dropout, GPTConfig, LayerNorm, MultiHeadAttention, SinusoidalPositions,
-    TransformerBlock, causal_mask, configure_optimizer, lm_loss, sinusoidal_positions,
+    GPT, LSTM, RNN, BlockConfig, Conv1d, Dropout, GPTConfig, LayerNorm, MultiHeadAttention, SinusoidalPositions,
+    TransformerBlock, causal_mask, lm_loss, sinusoidal_positions,
 )
-from minimodel.nn.gpt import decay_groups, random_windows
+from minimodel.optim import configure_optimizer, decay_groups
 
 
 def small_gpt(vocab=13, seed=0, **kw):
@@ -31,7 +32,7 @@ def test_gpt_has_no_causal_leak(t):
 
 
 def test_non_causal_attention_does_see_the_future():
-    mha = MultiHeadAttention(8, 2, causal=False, rng=np.random.default_rng(0), dtype=np.float64)
+    mha = MultiHeadAttention(BlockConfig(8, 2, causal=False), rng=np.random.default_rng(0), dtype=np.float64)
     x = np.random.default_rng(1).normal(size=(1, 4, 8))
     x2 = x.copy()
     x2[0, 3] += 1.0
@@ -40,7 +41,7 @@ def test_non_causal_attention_does_see_the_future():
 
 
 def test_attention_weights_rows_sum_to_one_and_respect_the_mask():
-    mha = MultiHeadAttention(8, 2, rng=np.random.default_rng(0), dtype=np.float64)
+    mha = MultiHeadAttention(BlockConfig(8, 2), rng=np.random.default_rng(0), dtype=np.float64)
     _, w = mha(Tensor(np.random.default_rng(1).normal(size=(2, 5, 8))), return_weights=True)
     assert w.shape == (2, 2, 5, 5)
     np.testing.assert_allclose(w.data.sum(-1), 1.0)
@@ -99,7 +100,7 @@ def test_layernorm_statistics_and_position_independence():
 
 
 def test_pre_norm_block_is_identity_when_sublayers_are_silent():
-    block = TransformerBlock(8, 2, rng=np.random.default_rng(0), dtype=np.float64)
+    block = TransformerBlock(BlockConfig(8, 2), rng=np.random.default_rng(0), dtype=np.float64)
     for layer in (block.attn.proj, block.ffn.down):
         layer.weight.data[...] = 0.0
         layer.bias.data[...] = 0.0

@@ -6,7 +6,7 @@ import pytest
 from fdcheck import check
 from minimodel import Tensor
 from minimodel.nn import (
-    GELU, GPT, LSTM, RNN, AdditiveScores, Conv1d, Dropout, FeedForward, GPTConfig, LayerNorm,
+    GELU, GPT, LSTM, RNN, AdditiveScores, BlockConfig, Conv1d, Dropout, FeedForward, GPTConfig, LayerNorm,
     MultiHeadAttention, TransformerBlock, causal_mask, gelu, lm_loss, scaled_dot_product_attention,
 )
 from minimodel.ops import concat, masked_fill, stack, swap_last
@@ -71,11 +71,11 @@ def test_attention_gradients():
 
 
 def test_multihead_ffn_block_gradients():
-    mha = MultiHeadAttention(6, 2, rng=np.random.default_rng(3), dtype=F64)
+    mha = MultiHeadAttention(BlockConfig(6, 2), rng=np.random.default_rng(3), dtype=F64)
     check(mha, rng.normal(size=(2, 4, 6)), params=mha.parameters(), entries=10)
-    ffn = FeedForward(6, rng=np.random.default_rng(4), dtype=F64)
+    ffn = FeedForward(BlockConfig(6), rng=np.random.default_rng(4), dtype=F64)
     check(ffn, rng.normal(size=(2, 3, 6)), params=ffn.parameters(), entries=10)
-    block = TransformerBlock(6, 3, rng=np.random.default_rng(5), dtype=F64)
+    block = TransformerBlock(BlockConfig(6, 3), rng=np.random.default_rng(5), dtype=F64)
     check(block, rng.normal(size=(2, 4, 6)), params=block.parameters(), entries=6)
 
 

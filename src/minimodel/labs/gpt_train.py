@@ -23,8 +23,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from minimodel.bpe import BPETokenizer
-from minimodel.data import load_corpus
-from minimodel.nn.gpt import GPT, GPTConfig, configure_optimizer, lm_loss, random_windows
+from minimodel.data import load_corpus, random_windows
+from minimodel.nn.gpt import GPT, GPTConfig, lm_loss
+from minimodel.optim import configure_optimizer
 from minimodel.sample import generate
 from minimodel.schedule import clip_grad_norm, warmup_cosine
 from minimodel.tensor import no_grad

@@ -1,22 +1,34 @@
-"""Layers: Embedding, Linear, and the tied LMHead."""
+"""Layers, from the embedding table (phase 13) to the whole GPT (phase 17).
 
-from minimodel.nn.embedding import Embedding
-from minimodel.nn.linear import Linear
-from minimodel.nn.lm_head import LMHead
+    phase 13  Embedding, Linear, LMHead (tied to the embedding)
+    phase 14  RNN, LSTM, Conv1d
+    phase 15  MultiHeadAttention, scaled_dot_product_attention, causal_mask, AdditiveScores
+    phase 16  LayerNorm, GELU, Dropout, FeedForward, TransformerBlock, sinusoidal positions
+    phase 17  GPT and lm_loss
+
+The transformer layers take one config: BlockConfig, or GPTConfig, which extends it.
+"""
+
 from minimodel.module import Module, Parameter
-
-__all__ = ["Embedding", "Linear", "LMHead", "Module", "Parameter"]
-
-# Sequence models, attention and the transformer (phases 14-17).
 from minimodel.nn.activations import GELU, gelu
 from minimodel.nn.attention import AdditiveScores, MultiHeadAttention, causal_mask, scaled_dot_product_attention
+from minimodel.nn.config import BlockConfig
 from minimodel.nn.conv import Conv1d
 from minimodel.nn.dropout import Dropout
-from minimodel.nn.gpt import GPT, GPTConfig, configure_optimizer, lm_loss
+from minimodel.nn.embedding import Embedding
+from minimodel.nn.gpt import GPT, GPTConfig, lm_loss
+from minimodel.nn.linear import Linear
+from minimodel.nn.lm_head import LMHead
 from minimodel.nn.norm import LayerNorm
 from minimodel.nn.rnn import LSTM, RNN
 from minimodel.nn.transformer import FeedForward, SinusoidalPositions, TransformerBlock, sinusoidal_positions
 
-__all__ += ["GELU", "gelu", "AdditiveScores", "MultiHeadAttention", "causal_mask", "scaled_dot_product_attention",
-            "Conv1d", "Dropout", "GPT", "GPTConfig", "configure_optimizer", "lm_loss", "LayerNorm", "LSTM", "RNN",
-            "FeedForward", "SinusoidalPositions", "TransformerBlock", "sinusoidal_positions"]
+__all__ = [
+    "Module", "Parameter",
+    "Embedding", "Linear", "LMHead",
+    "RNN", "LSTM", "Conv1d",
+    "MultiHeadAttention", "scaled_dot_product_attention", "causal_mask", "AdditiveScores",
+    "LayerNorm", "GELU", "gelu", "Dropout", "FeedForward", "TransformerBlock", "sinusoidal_positions",
+    "SinusoidalPositions",
+    "BlockConfig", "GPTConfig", "GPT", "lm_loss",
+]

@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 
 from minimodel.functional import softmax
+from minimodel.init import rng_or_default
 from minimodel.module import Module, Parameter
+from minimodel.nn.config import BlockConfig
 from minimodel.nn.linear import Linear
 from minimodel.ops import masked_fill, swap_last
 from minimodel.tensor import Tensor
@@ -56,7 +58,7 @@ class AdditiveScores(Module):
 
     def __init__(self, d_q: int, d_k: int, d_hidden: int, rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
         super().__init__()
-        rng = rng if rng is not None else np.random.default_rng()
+        rng = rng_or_default(rng)
         self.w_q = Linear(d_q, d_hidden, bias=False, rng=rng, dtype=dtype)
         self.w_k = Linear(d_k, d_hidden, bias=False, rng=rng, dtype=dtype)
         self.v = Parameter(rng.uniform(-1, 1, size=(d_hidden,)).astype(dtype) / np.sqrt(d_hidden))
@@ -71,29 +73,22 @@ class AdditiveScores(Module):
 
 
 class MultiHeadAttention(Module):
-    """Self-attention with `n_heads` heads of size d_model / n_heads.
+    """Self-attention with `config.n_heads` heads of size d_model / n_heads.
 
     One Linear makes q, k and v for all heads at once; each head attends in its own
     d_head-dimensional subspace; the heads' outputs are concatenated and mixed by `proj`.
-    With causal=True, position t attends only to positions 0..t.
+    With config.causal, position t attends only to positions 0..t.
     """
 
-    def __init__(
-        self,
-        d_model: int,
-        n_heads: int,
-        causal: bool = True,
-        rng: np.random.Generator | None = None,
-        dtype: Any = np.float32,
-    ) -> None:
+    def __init__(self, config: BlockConfig, rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
         super().__init__()
+        d_model, n_heads = config.d_model, config.n_heads
         if d_model % n_heads:
             raise ValueError(f"MultiHeadAttention: d_model={d_model} is not divisible by n_heads={n_heads}")
-        rng = rng if rng is not None else np.random.default_rng()
         self.d_model = d_model
         self.n_heads = n_heads
         self.d_head = d_model // n_heads
-        self.causal = causal
+        self.causal = config.causal
         self.qkv = Linear(d_model, 3 * d_model, rng=rng, dtype=dtype)
         self.proj = Linear(d_model, d_model, rng=rng, dtype=dtype)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minimodel.init import rng_or_default
 from minimodel.module import Module, Parameter
 from minimodel.tensor import Tensor
 
@@ -25,7 +26,7 @@ class Embedding(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        rng = rng if rng is not None else np.random.default_rng()
+        rng = rng_or_default(rng)
         self.vocab_size = vocab_size
         self.d_model = d_model
         # Small init, N(0, 0.02^2) as in GPT-2 (Radford et al. 2019): when the LM head

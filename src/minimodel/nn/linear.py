@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minimodel.init import rng_or_default
 from minimodel.module import Module, Parameter
 from minimodel.tensor import Tensor
 
@@ -26,7 +27,7 @@ class Linear(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        rng = rng if rng is not None else np.random.default_rng()
+        rng = rng_or_default(rng)
         self.in_features = in_features
         self.out_features = out_features
         # Uniform(-1/sqrt(in), 1/sqrt(in)), the PyTorch default (He et al. 2015 style):

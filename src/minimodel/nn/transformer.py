@@ -9,6 +9,7 @@ import numpy as np
 from minimodel.module import Module
 from minimodel.nn.activations import gelu
 from minimodel.nn.attention import MultiHeadAttention
+from minimodel.nn.config import BlockConfig
 from minimodel.nn.dropout import Dropout
 from minimodel.nn.linear import Linear
 from minimodel.nn.norm import LayerNorm
@@ -17,16 +18,16 @@ from minimodel.tensor import Tensor
 
 class FeedForward(Module):
     """Position-wise FFN: Linear(d, 4d) -> GELU -> Linear(4d, d), applied to every position on
-    its own (the same weights at every t; no mixing across positions, that is attention's job)."""
+    its own (the same weights at every t; no mixing across positions, that is attention's job).
+    The hidden layer is 4 times wider, as in Vaswani et al. (2017) and GPT-2."""
 
-    def __init__(self, d_model: int, d_hidden: int | None = None, dropout: float = 0.0, seed: int = 0,
-                 rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
+    def __init__(self, config: BlockConfig, rng: np.random.Generator | None = None, seed: int = 0,
+                 dtype: Any = np.float32) -> None:
         super().__init__()
-        rng = rng if rng is not None else np.random.default_rng()
-        d_hidden = d_hidden or 4 * d_model
-        self.up = Linear(d_model, d_hidden, rng=rng, dtype=dtype)
-        self.down = Linear(d_hidden, d_model, rng=rng, dtype=dtype)
-        self.drop = Dropout(dropout, seed=seed)
+        d = config.d_model
+        self.up = Linear(d, 4 * d, rng=rng, dtype=dtype)
+        self.down = Linear(4 * d, d, rng=rng, dtype=dtype)
+        self.drop = Dropout(config.dropout, seed=seed)  # seed: the dropout masks; rng: the weights
 
     def forward(self, x: Tensor) -> Tensor:
         return self.drop(self.down(gelu(self.up(x))))
@@ -42,15 +43,14 @@ class TransformerBlock(Module):
     to train deep stacks.)
     """
 
-    def __init__(self, d_model: int, n_heads: int, causal: bool = True, dropout: float = 0.0, seed: int = 0,
-                 rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
+    def __init__(self, config: BlockConfig, rng: np.random.Generator | None = None, seed: int = 0,
+                 dtype: Any = np.float32) -> None:
         super().__init__()
-        rng = rng if rng is not None else np.random.default_rng()
-        self.ln1 = LayerNorm(d_model, dtype=dtype)
-        self.attn = MultiHeadAttention(d_model, n_heads, causal=causal, rng=rng, dtype=dtype)
-        self.drop = Dropout(dropout, seed=seed)
-        self.ln2 = LayerNorm(d_model, dtype=dtype)
-        self.ffn = FeedForward(d_model, dropout=dropout, seed=seed + 1, rng=rng, dtype=dtype)
+        self.ln1 = LayerNorm(config.d_model, dtype=dtype)
+        self.attn = MultiHeadAttention(config, rng=rng, dtype=dtype)
+        self.drop = Dropout(config.dropout, seed=seed)  # seed: the dropout masks; rng: the weights
+        self.ln2 = LayerNorm(config.d_model, dtype=dtype)
+        self.ffn = FeedForward(config, rng=rng, seed=seed + 1, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         x = x + self.drop(self.attn(self.ln1(x)))

@@ -16,11 +16,13 @@ import argparse
 
 import numpy as np
 
+from minimodel.nn.config import BlockConfig
 from minimodel.nn.transformer import TransformerBlock
 from minimodel.programs.tiny_gpt import tiny_gpt, train
 from minimodel.tensor import Tensor, no_grad
 
 D = 32
+CONFIG = BlockConfig(d_model=D, n_heads=2)
 
 
 def silence(block: TransformerBlock) -> None:
@@ -37,14 +39,14 @@ def main(argv: list[str] | None = None) -> list[float]:
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
 
-    block = TransformerBlock(D, 2, rng=np.random.default_rng(args.seed), dtype=np.float64)
+    block = TransformerBlock(CONFIG, rng=np.random.default_rng(args.seed), dtype=np.float64)
     silence(block)
     x = rng.normal(0.0, 0.05, size=(2, 8, D))
     with no_grad():
         gap = np.abs(block(Tensor(x)).data - x).max()
     print(f"(1) sub-layers silenced: max |block(x) - x| = {gap:.3g}   (0 means the block is the identity)")
 
-    blocks = [TransformerBlock(D, 2, rng=np.random.default_rng(args.seed + i), dtype=np.float64) for i in range(4)]
+    blocks = [TransformerBlock(CONFIG, rng=np.random.default_rng(args.seed + i), dtype=np.float64) for i in range(4)]
     h = Tensor(x, requires_grad=True)
     out = h
     print(f"\n(2) stream std: input {x.std():.4f}", end="")

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from minimodel.data import ByteTokenizer, load_corpus
-from minimodel.nn.gpt import GPT, GPTConfig, configure_optimizer, lm_loss, random_windows
+from minimodel.data import ByteTokenizer, load_corpus, random_windows
+from minimodel.nn.gpt import GPT, GPTConfig, lm_loss
+from minimodel.optim import configure_optimizer
 from minimodel.tensor import Tensor, no_grad
 
 BLOCK = 16

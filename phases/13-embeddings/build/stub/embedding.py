@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from minimodel.init import rng_or_default
 from minimodel.module import Module, Parameter
 from minimodel.tensor import Tensor
 
@@ -30,8 +31,8 @@ class Embedding(Module):
         """Make the table.
 
         Store `vocab_size` and `d_model`, then `self.weight`: a `Parameter` of shape
-        (vocab_size, d_model) and the given dtype, drawn from N(0, 0.02^2) with `rng`
-        (a fresh `np.random.default_rng()` when rng is None). Call `super().__init__()` first.
+        (vocab_size, d_model) and the given dtype, drawn from N(0, 0.02^2) with
+        `rng_or_default(rng)` (a fresh generator when rng is None). Call `super().__init__()` first.
         """
         raise NotImplementedError("Embedding.__init__: create self.weight (see the docstring)")
 

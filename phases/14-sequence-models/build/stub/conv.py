@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from minimodel.init import rng_or_default
 from minimodel.module import Module, Parameter
 from minimodel.ops import concat, stack
 from minimodel.tensor import Tensor
@@ -41,7 +42,7 @@ class Conv1d(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        rng = rng if rng is not None else np.random.default_rng()
+        rng = rng_or_default(rng)
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel_size

@@ -35,7 +35,6 @@ class RNN(Module):
 
     def __init__(self, input_size: int, hidden_size: int, rng: np.random.Generator | None = None, dtype: Any = np.float32) -> None:
         super().__init__()
-        rng = rng if rng is not None else np.random.default_rng()
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.w_ih = Linear(input_size, hidden_size, rng=rng, dtype=dtype)
@@ -82,7 +81,6 @@ class LSTM(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        rng = rng if rng is not None else np.random.default_rng()
         self.input_size = input_size
         self.hidden_size = hidden_size
         H = hidden_size

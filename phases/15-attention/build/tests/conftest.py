@@ -28,10 +28,11 @@ def close(actual, expected, what: str) -> None:
 
 
 def make_mha(fx, causal: bool):
-    """The learner's MultiHeadAttention(8, 2) holding the fixture's weights."""
+    """The learner's MultiHeadAttention (d_model 8, 2 heads) holding the fixture's weights."""
     from minimodel.nn.attention import MultiHeadAttention
+    from minimodel.nn.config import BlockConfig
 
-    mha = MultiHeadAttention(8, 2, causal=causal, rng=np.random.default_rng(0), dtype=np.float64)
+    mha = MultiHeadAttention(BlockConfig(d_model=8, n_heads=2, causal=causal), rng=np.random.default_rng(0), dtype=np.float64)
     mha.qkv.weight.data[...] = fx["mha_w_qkv"]
     mha.qkv.bias.data[...] = fx["mha_b_qkv"]
     mha.proj.weight.data[...] = fx["mha_w_proj"]
