@@ -1,27 +1,58 @@
-"""Shared fixtures: real workspaces made by the real `lynx init` (helpers live in lynxtest.py)."""
+"""Shared fixtures: real workspaces made by the real `lynx init`, once per test session and learner, copied
+for each test (init itself is tested by tests/cli/test_init.py)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from typing import Callable
 
 import pytest
+import yaml
 
-from lynxtest import lynx
+from kit import QUIZ_FILE, REPO, lynx
 
 
 @pytest.fixture(scope="session")
-def _template(tmp_path_factory) -> Path:
-    """One `lynx init` per test session, copied for each test (init itself is tested separately)."""
-    root = tmp_path_factory.mktemp("template") / "course"
-    r = lynx("init", str(root), "--learner", "borja")
-    assert r.returncode == 0, r.stderr
-    return root
+def template_for(tmp_path_factory) -> Callable[[str], Path]:
+    """``template_for("borja")``: a workspace made by `lynx init` for that learner, made once per session."""
+    made: dict[str, Path] = {}
+
+    def make(learner: str = "borja") -> Path:
+        if learner not in made:
+            root = tmp_path_factory.mktemp(f"template-{learner}") / "course"
+            lynx("init", str(root), "--learner", learner, check=True)
+            made[learner] = root
+        return made[learner]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def _template(template_for) -> Path:
+    return template_for("borja")
 
 
 @pytest.fixture
 def workspace(_template, tmp_path) -> Path:
-    import shutil
-
+    """A fresh copy of learner borja's workspace (copying is faster than a new `lynx init` per test)."""
     dest = tmp_path / "course"
     shutil.copytree(_template, dest, symlinks=True)
     return dest
+
+
+@pytest.fixture
+def ws(workspace) -> Path:
+    return workspace
+
+
+@pytest.fixture(scope="session")
+def canonical() -> dict:
+    """The canonical phase-13 quiz, read as plain YAML (not through lynx)."""
+    return yaml.safe_load((REPO / QUIZ_FILE).read_text(encoding="utf-8"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first: with several workers (pytest-xdist) they start at once and the quick ones fill in
+    around them, instead of one long test starting last and the others waiting for it."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -8,7 +8,6 @@ an interrupted end is finished.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from lynx.activities import activity as activities
@@ -50,7 +49,7 @@ def _learner_state_files(ws: Workspace) -> list[Path]:
 
 
 def _keep_aside(path: Path) -> Path:
-    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    aside = path.with_name(f"{path.name}.corrupt-{clock.now().strftime('%Y%m%d-%H%M%S')}")
     path.rename(aside)
     return aside
 

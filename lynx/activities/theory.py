@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from lynx.content.fields import MAX_CONTENT_BYTES, ContentError, text
+from lynx.content.fields import ContentError, read_content, text
 from lynx.content.phase import Page, Phase
 from lynx.core.errors import LynxError
 from lynx.learner.workspace import Workspace
@@ -42,12 +42,7 @@ def read(ws: Workspace, phase_id: str, page_id: str, lang: str) -> PageText:
     ph = ws.course.phase(phase_id)
     page = find_page(ph, page_id)
     path = ph.page_path(page, lang)
-    try:
-        if path.stat().st_size > MAX_CONTENT_BYTES:
-            raise ContentError(path, "", f"page is over the {MAX_CONTENT_BYTES}-byte limit")
-        body = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContentError(ph.manifest, f"pages[{page.id}].file.{lang}", f"{path.relative_to(ws.root)} does not exist") from None
-    except UnicodeDecodeError:
-        raise ContentError(path, "", "not valid UTF-8") from None
+    if not path.is_file():
+        raise ContentError(ph.manifest, f"pages[{page.id}].file.{lang}", f"{path.relative_to(ws.root)} does not exist")
+    body = read_content(path, "page")
     return PageText(ph.id, page.id, text(page.title, lang), path, body)

@@ -1,4 +1,4 @@
-"""Compile the interface catalogues: every ``lynx/i18n/locale/<lang>/LC_MESSAGES/lynx.po`` into its ``.mo``.
+"""Compile the interface catalogues: every ``lynx/locale/<lang>/LC_MESSAGES/lynx.po`` into its ``.mo``.
 
     python -m lynx.authoring catalogues
 

@@ -1,0 +1,1 @@
+"""The command layer: each module registers its commands on the Typer app of `app.py`."""

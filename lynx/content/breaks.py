@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from lynx.content.fields import ContentError, Fields, bilingual, load_yaml
+from lynx.content.fields import ContentError, Fields, bilingual, load_yaml, read_content
 
 BREAK_KEYS = ("id", "phase", "title", "summary", "files", "prompt", "symptom", "cause", "hints", "why",
               "observe", "check", "timeout", "cards")
@@ -50,16 +50,7 @@ class Break:
 def patch_paths(patch: Path, text: str | None = None) -> list[str]:
     """Every path a git-style patch names (both sides), checked to stay under `src/`."""
     if text is None:
-        try:
-            size = patch.stat().st_size
-        except FileNotFoundError:
-            raise ContentError(patch, "", "patch file not found") from None
-        if size > MAX_PATCH_BYTES:
-            raise ContentError(patch, "", f"patch is {size} bytes, over the {MAX_PATCH_BYTES}-byte limit")
-        try:
-            text = patch.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise ContentError(patch, "", "patch is not valid UTF-8") from None
+        text = read_content(patch, "patch", MAX_PATCH_BYTES)
     paths: list[str] = []
     for n, line in enumerate(text.splitlines(), 1):
         names: list[str] = []

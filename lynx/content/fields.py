@@ -27,21 +27,26 @@ class ContentError(LynxError):
         self.field = field
 
 
+def read_content(path: Path, noun: str = "file", limit: int = MAX_CONTENT_BYTES) -> str:
+    """The text of a content file, refused in one line when it is missing, too big, or not UTF-8."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ContentError(path, "", f"{noun} not found" if noun != "patch" else "patch file not found") from None
+    if size > limit:
+        raise ContentError(path, "", f"{noun} is {size} bytes, over the {limit}-byte limit")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ContentError(path, "", "not valid UTF-8" if noun == "file" else f"{noun} is not valid UTF-8") from None
+
+
 def load_yaml(path: Path) -> Any:
     """Parse a YAML file with the safe loader (the C one when present)."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ContentError(path, "", "file not found") from None
-    if size > MAX_CONTENT_BYTES:
-        raise ContentError(path, "", f"file is {size} bytes, over the {MAX_CONTENT_BYTES}-byte limit")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ContentError(path, "", "not valid UTF-8") from None
+    text = read_content(path)
     try:
         return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:

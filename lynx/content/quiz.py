@@ -185,22 +185,6 @@ def load_all(root: Path) -> list[Quiz]:
     return sorted(quizzes, key=lambda q: q.id)
 
 
-def check_all(root: Path) -> list[ContentError]:
-    """Every broken quiz file under ``root``, one error each (for `lynx validate`)."""
-    errors: list[ContentError] = []
-    for p in quiz_files(root):
-        try:
-            load_quiz(p)
-        except ContentError as exc:
-            errors.append(exc)
-    if not errors:
-        try:
-            load_all(root)
-        except ContentError as exc:
-            errors.append(exc)
-    return errors
-
-
 def find(root: Path, name: str) -> Quiz:
     """The quiz called ``name`` (``phase-13``, or just ``13``) under ``root``."""
     from lynx.core.errors import LynxError

@@ -77,7 +77,9 @@ def _cards_due(s: dict[str, Any], at: datetime, qcards: dict[str, list[str]], bc
     return due
 
 
-def cell(row: dict[str, Any], col: str) -> str:
+def cell(row: dict[str, Any], col: str, lang: str | None = None) -> str:
+    """A cell as text: for a person in ``lang`` (numbers written that language's way), or, without it,
+    for a machine (CSV: a decimal point)."""
     v = row[col]
     if v is None or v == {}:
         return ""
@@ -89,6 +91,10 @@ def cell(row: dict[str, Any], col: str) -> str:
         return f"{v} ({row['breaks_with_solution']} sol.)"
     if col == "last_activity":
         return _stamp(v).strftime("%Y-%m-%d %H:%M")
+    if isinstance(v, float) and lang is not None:
+        from lynx.i18n import decimal_point
+
+        return str(v).replace(".", decimal_point(lang))
     return str(v)
 
 

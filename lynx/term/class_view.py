@@ -23,7 +23,7 @@ def table(rows: list[dict[str, Any]], lang: str) -> None:
     for h, c in zip(heads(lang), COLUMNS):
         out.add_column(h, overflow="fold", no_wrap=c != "note", justify="right" if c in NUMERIC else "left")
     for r in rows:
-        out.add_row(*(escape(cell(r, c)) for c in COLUMNS))
+        out.add_row(*(escape(cell(r, c, lang)) for c in COLUMNS))
     console().print(out)
 
 

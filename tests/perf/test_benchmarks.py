@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lynxtest import git, lynx
+from kit import git, lynx
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 

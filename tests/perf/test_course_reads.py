@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from lynxtest import ENV, REPO, git, lynx
+from kit import ENV, REPO, git, lynx
 from test_benchmarks import _load
 
 reads = _load("lynx_bench_course_reads", "course_reads.py")

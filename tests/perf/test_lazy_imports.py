@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lynxtest import ENV, lynx
+from kit import ENV, lynx
 
 HEAVY = ("git", "numpy", "pydantic", "rich.markdown")
 # Which heavy modules each command may NOT import. Rich-formatted --help imports rich.markdown

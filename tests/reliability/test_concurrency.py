@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from lynxtest import ENV, git, lynx
+from kit import ENV, git, lynx
 
 REAL_GIT = shutil.which("git")
 WRAPPER = """#!{python}

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from lynxtest import finish, git, lynx, spawn
-from reliability_kit import phase13_course, tree_hash
+from kit import finish, git, lynx, spawn
+from harness import phase13_course, tree_hash
 
 BY = "breaks/13-00-tied-vocab/break.yaml"
 BP = "breaks/13-00-tied-vocab/break.patch"

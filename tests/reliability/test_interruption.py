@@ -23,9 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from lynxtest import git, lynx
-from reliability_kit import (BREAK_FILE, JOURNAL, LYNX_WRITTEN, NOTES, STAGED_FILE, UNSTAGED_FILE, UNTRACKED_FILE,
+from kit import git, lynx
+from harness import (BREAK_FILE, JOURNAL, LYNX_WRITTEN, NOTES, STAGED_FILE, UNSTAGED_FILE, UNTRACKED_FILE,
                      SCRATCH, add_learner_work, branch, consistency_problem, lost, no_traceback, record, state, tree)
+
+pytestmark = pytest.mark.slow  # minutes of real subprocesses: README's command runs them, `-m 'not slow'` skips
 
 HOOK = "[lynx test hook] killed after step"
 

@@ -16,7 +16,7 @@ checks) in this process, so 1,000 sequences fit in CI; `test_random_use_subproce
 through real `python -m lynx` subprocesses; `test_random_use_with_kills` adds a move that kills break / fix /
 done / abort part-way (LYNX_CRASH_AFTER, SIGKILL or SIGINT). LYNX_RANDOM_EXAMPLES (default 1000) sets the
 in-process count; the other two run 1/30 and 1/5 of it. The in-process runs use phase 13 of the bundled course
-with checks and observations made fast (`phase13_course` in reliability_kit.py); the subprocess sample uses the
+with checks and observations made fast (`phase13_course` in harness.py); the subprocess sample uses the
 whole bundled course with its real checks.
 """
 
@@ -39,8 +39,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from lynxtest import ENV, lynx
-from reliability_kit import BREAK_FILE, JOURNAL, NOTES, SCRATCH, UNSTAGED_FILE, lost, phase13_course, record
+from kit import ENV, lynx
+from harness import BREAK_FILE, JOURNAL, NOTES, SCRATCH, UNSTAGED_FILE, lost, phase13_course, record
+
+pytestmark = pytest.mark.slow  # minutes of real subprocesses: README's command runs them, `-m 'not slow'` skips
 
 TIED = "src/minimodel/programs/tied_lm.py"
 QUIZ_IDS = [f"q-13-{i:02d}" for i in range(1, 11)]

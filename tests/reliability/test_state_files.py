@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lynxtest import git, lynx
-from reliability_kit import SCRATCH, tree_hash
+from kit import git, lynx
+from harness import SCRATCH, tree_hash
 
 STATE_FILES = {
     # file: (command that reads it, needs an active break)
