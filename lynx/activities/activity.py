@@ -27,8 +27,11 @@ class Activity(Protocol):
     def patches(self, ws: Workspace, session: Session) -> tuple[Path, Path | None]:
         """The patch the session applied and its fix patch (None: the patch reversed)."""
 
-    def record(self, ws: Workspace, session: Session, outcome: str, calibration: str | None) -> None:
-        """Write the end into progress and notes (called once, on the learner's branch)."""
+    def recap(self, ws: Workspace, session: Session, lang: str) -> object | None:
+        """What `done` shows before it asks (a break's prediction, what happened, cause and why), or None."""
+
+    def record(self, ws: Workspace, session: Session, outcome: str, calibration: str | None, lang: str) -> None:
+        """Write the end into progress and notes in ``lang`` (called once, on the learner's branch)."""
 
 
 def of(session: Session) -> Activity:

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lynx.activities import branch
-from lynx.activities.checks import run_check
+from lynx.activities.checks import CheckResult, files_digest, run_break_check, run_check
+from lynx.activities.explaining import Explained, explained
 from lynx.content.breaks import Break
 from lynx.content.course import resolve_break_id
 from lynx.content.fields import text
 from lynx.core import clock, lock, process
 from lynx.core.errors import LynxError
+from lynx.i18n import t
 from lynx.learner import active_session, notes, progress
 from lynx.learner.active_session import Session
 from lynx.learner.progress import BreakAttempt
@@ -52,6 +54,8 @@ class BreakPlan:
     base: str        # its commit when the checks ran
     reference: bool
     notes: Path      # where the prediction will be written
+    left: str | None = None               # the branch of an attempt the learner left (aborted), to resume
+    left_prediction: str | None = None    # what they predicted then
 
 
 def prepare(ws: Workspace, b: Break, reference: bool) -> BreakPlan:
@@ -62,26 +66,61 @@ def prepare(ws: Workspace, b: Break, reference: bool) -> BreakPlan:
     # Under the lock, briefly: a command that is changing the workspace right now is named, not raced.
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         home, base = branch.preflight(ws, repo, b.files, b.patch, reference, f"break {b.id}")
+        record = progress.load(ws.learner_dir, ws.learner).breaks.get(b.id)
+        left = next((a for a in reversed(record.attempts) if a.outcome == "aborted" and a.branch
+                     and repo.branch_exists(a.branch)), None) if record and not record.done else None
     path = notes.breaks_path(ws, b.phase)
     require_utf8(path)  # a notes file lynx could not append to must stop us before the prediction
-    return BreakPlan(b, home, base, reference, path)
+    return BreakPlan(b, home, base, reference, path, left.branch if left else None, left.prediction if left else None)
 
 
-def begin(ws: Workspace, plan: BreakPlan, prediction: str | None, lang: str) -> Session:
-    """Write the prediction into the notes and the attempt into progress, then apply the break on its branch."""
+def begin(ws: Workspace, plan: BreakPlan, prediction: str | None, lang: str, resume: bool = False) -> Session:
+    """Write the prediction into the notes and the attempt into progress, then apply the break on its branch.
+
+    ``resume``: continue the attempt the learner left on ``plan.left``: the break is applied afresh on a new
+    branch from today's home, then their files from that attempt are put back on top (nothing of home is lost).
+    """
     from lynx.vcs.repo import open_repo
 
     b = plan.brk
+    if resume and not plan.left:
+        raise LynxError(f"there is no attempt of break {b.id} to resume", f"start it with `lynx break {b.id}`")
+    if resume:
+        prediction = plan.left_prediction
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         branch.recheck(ws, repo, b.files, plan.home, plan.base, f"break {b.id}")
-        notes.write_prediction(ws, b.phase, b.id, text(b.title, lang), prediction)
+        extra = [t("_(your attempt on {branch}, resumed)_", lang, branch=plan.left)] if resume else None
+        notes.write_prediction(ws, b.phase, b.id, text(b.title, lang), prediction, lang, extra)
         data = progress.load(ws.learner_dir, ws.learner)
         record = data.brk(b.id)
         record.attempts.append(BreakAttempt(started=clock.stamp(), prediction=prediction, hints=record.hints))
         progress.save(ws.learner_dir, data)
-        return branch.start(ws, repo, kind="break", item_id=b.id, phase=b.phase, title=text(b.title, "en"),
-                            files=b.files, patch=b.patch, fix_patch=b.fix_patch, reference=plan.reference,
-                            home=plan.home, notes_changed=True, folder=b.dir.name)
+        session = branch.start(ws, repo, kind="break", item_id=b.id, phase=b.phase, title=text(b.title, "en"),
+                               files=b.files, patch=b.patch, fix_patch=b.fix_patch, reference=plan.reference,
+                               home=plan.home, notes_changed=True, folder=b.dir.name)
+        if resume:
+            repo.restore_from(plan.left, b.files)
+            repo.commit_only(b.files, f"lynx: your attempt on break {b.id} from {plan.left}, resumed")
+        return session
+
+
+def reset(ws: Workspace) -> bool:
+    """Put the active break's files back to their broken state, after committing the learner's attempt on the
+    branch. False when they were broken already."""
+    from lynx.vcs.repo import open_repo
+
+    with lock.held(ws.state_dir), open_repo(ws.root) as repo:
+        session, b = active(ws)
+        branch.require_on_branch(repo, session, "`lynx reset`")
+        branch.save_work(repo, session, "saved before reset")
+        changed = repo.differs(session.commit, session.files)
+        if changed:
+            repo.restore_from(session.commit, session.files)
+            repo.commit_paths(session.files, f"lynx: break {b.id} reset to its broken code (your attempt is the commit "
+                                             "before)")
+        session.passed_digest = None
+        active_session.save(ws.state_dir, session)
+    return changed
 
 
 def active(ws: Workspace) -> tuple[Session, Break]:
@@ -123,48 +162,93 @@ def next_hint(ws: Workspace, lang: str, show_all: bool = False) -> HintResult:
     return HintResult(shown + 1, total, [text(b.hints[shown], lang)], shown + 1 >= total)
 
 
-def run_observe(ws: Workspace) -> int:
-    """Run the break's observation program on the learner's code; its exit status."""
-    _, b = active(ws)
-    return process.run(ws.root, b.observe, b.timeout).returncode
+@dataclass(frozen=True)
+class Observed:
+    brk: Break
+    status: int       # the program's exit status
+    output: str       # what it printed (shown as it came)
 
 
-def check(ws: Workspace, capture: bool) -> tuple[bool, str]:
-    """The break's check on the learner's code: (passed, pytest's output when captured)."""
-    _, b = active(ws)
-    return run_check(ws.root, b.check_path, b.timeout, capture)
+def observe_target(ws: Workspace) -> Break:
+    """The break whose observation program `lynx run` runs (a clear error when none is active)."""
+    return active(ws)[1]
 
 
-def fix_diff(ws: Workspace) -> str:
+def run_observe(ws: Workspace) -> Observed:
+    """Run the break's observation program on the learner's code, its output shown as it comes."""
+    b = observe_target(ws)
+    status, output = process.run_shown(ws.root, b.observe, b.timeout)
+    return Observed(b, status, output)
+
+
+@dataclass(frozen=True)
+class Checked:
+    passed: bool
+    result: CheckResult | None  # test by test; None for the verbose run, whose output went to the terminal
+    brk: Break
+
+
+def check(ws: Workspace, verbose: bool = False) -> Checked:
+    """The break's check on the learner's code; remembers a pass (for `lynx fix --show-diff`)."""
+    session, b = active(ws)
+    if verbose:
+        passed, _ = run_check(ws.root, b.check_path, b.timeout, capture=False)
+        result = None
+    else:
+        result = run_break_check(ws.root, b.check_path, b.timeout)
+        passed = result.passed
+    digest = files_digest(ws.root, b.files) if passed else None
+    if digest != session.passed_digest:
+        with lock.held(ws.state_dir):
+            session = active_session.load(ws.state_dir) or session
+            session.passed_digest = digest
+            active_session.save(ws.state_dir, session)
+    return Checked(passed, result, b)
+
+
+def fixed_now(ws: Workspace, session: Session, b: Break) -> bool:
+    """The check passed on the files exactly as they are now."""
+    return session.passed_digest is not None and session.passed_digest == files_digest(ws.root, b.files)
+
+
+@dataclass(frozen=True)
+class FixDiff:
+    diff: str     # from the learner's files to the fixed ones (applies with `git apply`)
+    fixed: bool   # the check passed on the files as they are now
+
+
+def fix_diff(ws: Workspace) -> FixDiff:
     """What is left to change, as a diff from the learner's files to the fixed ones; marks the diff seen."""
     from lynx.vcs.repo import open_repo
 
-    session, _ = active(ws)
+    session, b = active(ws)
     with open_repo(ws.root) as repo:
         diff = repo.diff_to_tree(session.fixed_tree, session.files)
+    fixed = fixed_now(ws, session, b)
     if not session.diff_shown:
         with lock.held(ws.state_dir):
             session = active_session.load(ws.state_dir) or session
             session.diff_shown = True
             active_session.save(ws.state_dir, session)
-    return diff
+    return FixDiff(diff, fixed)
 
 
-def fix_apply(ws: Workspace) -> bool:
-    """Restore the fixed version of the patched files, after saving the learner's attempt. False if nothing to do."""
+def fix_apply(ws: Workspace) -> str:
+    """Restore the fixed version of the patched files, after saving the learner's attempt; returns the diff it
+    applied ('' when the files matched the fix already)."""
     from lynx.vcs.repo import open_repo
 
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         session, b = active(ws)  # read under the lock: another writer may be changing it
         branch.require_on_branch(repo, session, "`lynx fix --apply`")
         branch.save_work(repo, session, "saved before fix --apply")
-        changed = repo.differs(session.fixed_tree, session.files)
-        if changed:
+        applied = repo.diff_to_tree(session.fixed_tree, session.files) if repo.differs(session.fixed_tree, session.files) else ""
+        if applied:
             repo.restore_from(session.fixed_tree, session.files)
             repo.commit_paths(session.files, f"lynx: solution of break {b.id} applied")
         session.fix_applied = True
         active_session.save(ws.state_dir, session)
-    return changed
+    return applied
 
 
 class BreakActivity:
@@ -189,7 +273,10 @@ class BreakActivity:
         b = ws.course.brk(session.id, session.dir)
         return b.patch, b.fix_patch
 
-    def record(self, ws: Workspace, session: Session, outcome: str, calibration: str | None) -> None:
+    def recap(self, ws: Workspace, session: Session, lang: str) -> Explained:
+        return explained(ws, ws.course.brk(session.id, session.dir), lang)
+
+    def record(self, ws: Workspace, session: Session, outcome: str, calibration: str | None, lang: str) -> None:
         b = ws.course.brk(session.id, session.dir)
         data = progress.load(ws.learner_dir, ws.learner)
         record = data.brk(b.id)
@@ -203,7 +290,9 @@ class BreakActivity:
         attempt.hints, attempt.calibration = min(record.hints, len(b.hints)), calibration
         attempt.diff_shown, attempt.branch = session.diff_shown, session.branch
         progress.save(ws.learner_dir, data)
-        notes.write_outcome(ws, b.phase, b.id, outcome, attempt.hints, len(b.hints), calibration, session.diff_shown)
+        recap = None if outcome == "aborted" else explained(ws, b, lang).recap  # an abort keeps the surprise
+        notes.write_outcome(ws, b.phase, b.id, outcome, attempt.hints, len(b.hints), calibration, session.diff_shown,
+                            lang, recap)
 
 
 class NotFinished(Exception):

@@ -8,12 +8,11 @@ passes three conceptual questions are asked. `lynx done` / `lynx abort` end it t
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from lynx.activities import branch
-from lynx.activities.checks import CheckResult, run_validator
+from lynx.activities.checks import CheckResult, files_digest, run_validator
 from lynx.content import challenge
 from lynx.content.challenge import Build
 from lynx.content.fields import text
@@ -27,15 +26,6 @@ from lynx.learner.workspace import Workspace
 
 def load(ws: Workspace, phase_id: str) -> Build:
     return challenge.load(ws.course, phase_id)
-
-
-def files_digest(root: Path, files: tuple[str, ...] | list[str]) -> str:
-    """A hash of the challenge's files: a pass only counts for the code that passed."""
-    h = hashlib.sha256()
-    for rel in files:
-        p = root / rel
-        h.update(rel.encode() + b"\0" + (p.read_bytes() if p.is_file() else b"<missing>") + b"\0")
-    return h.hexdigest()
 
 
 def active_build(ws: Workspace) -> Session | None:
@@ -132,7 +122,10 @@ class BuildActivity:
     def patches(self, ws: Workspace, session: Session) -> tuple[Path, Path | None]:
         return load(ws, session.id).stub, None
 
-    def record(self, ws: Workspace, session: Session, outcome: str, calibration: str | None) -> None:
+    def recap(self, ws: Workspace, session: Session, lang: str) -> None:
+        return None  # a build's answers go to its notes; it has no hidden cause to reveal
+
+    def record(self, ws: Workspace, session: Session, outcome: str, calibration: str | None, lang: str) -> None:
         """Write the result into progress.json (`builds`) and the answers into phase-NN/notes/build.md."""
         last = session.check
         passed = outcome != "aborted" and bool(last and last.passed)

@@ -7,7 +7,7 @@ One reader of pytest's JUnit report (:func:`read_junit`) for `lynx check`, `lynx
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -20,12 +20,14 @@ class CaseResult:
     passed: bool
     message: str = ""
     file: str = ""  # the test file, relative to pytest's rootdir (xunit1 reports carry it)
+    detail: str = ""  # the whole failure message, several lines (shown for the first failure)
 
 
 @dataclass(frozen=True)
 class CheckResult:
     tests: tuple[CaseResult, ...]
     output: str  # pytest's own output, for when no test could even run
+    titles: dict[str, str] = field(default_factory=dict)  # test function -> the first line of its docstring
 
     @property
     def passed(self) -> bool:
@@ -58,6 +60,49 @@ def run_check(root: Path, check_file: Path, timeout: int, capture: bool) -> tupl
     return proc.returncode == 0, proc.stdout or ""
 
 
+def run_break_check(root: Path, check_file: Path, timeout: int) -> CheckResult:
+    """A break's check on the code in ``root``, read test by test from pytest's JUnit report."""
+    check_file = check_file.resolve()
+    with tempfile.TemporaryDirectory(prefix="lynx-check-") as tmp:
+        report = Path(tmp) / "junit.xml"
+        argv = pytest_argv(check_file, ["-o", "junit_family=xunit1", f"--junitxml={report}"])
+        proc = process.run(root, argv, timeout, capture=True)
+        found = read_junit(report) if report.exists() else []
+    return _result(found, proc, titles([check_file]))
+
+
+def titles(files: Sequence[Path]) -> dict[str, str]:
+    """``{test function: first line of its docstring}`` for the test files given (what a check is called)."""
+    import ast
+
+    out: dict[str, str] = {}
+    for path in files:
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
+                doc = ast.get_docstring(node)
+                if doc and doc.strip():
+                    out[node.name] = doc.strip().splitlines()[0].rstrip(".")
+    return out
+
+
+def _result(found: list[CaseResult], proc, names: dict[str, str]) -> CheckResult:
+    output = proc.stdout or ""
+    if not found:  # nothing ran: a syntax error in the learner's file, a broken conftest...
+        found = [CaseResult("collection", False, _collection_error(output, proc.returncode))]
+    return CheckResult(tuple(found), output, names)
+
+
+def _collection_error(output: str, status: int) -> str:
+    """What stopped pytest before any test ran: its `E   ` lines' last one (the exception), else its last line."""
+    errors = [ln[1:].strip() for ln in output.splitlines() if ln.startswith("E ") and ln[1:].strip()]
+    last = [ln for ln in output.strip().splitlines() if ln.strip()]
+    return one_line(errors[-1] if errors else last[-1] if last else f"pytest exited {status}")
+
+
 def run_validator(root: Path, tests: Path, timeout: int) -> CheckResult:
     """A build's validator (the pytest files in ``tests``) on the code in ``root``/src."""
     tests = tests.resolve()
@@ -71,11 +116,7 @@ def run_validator(root: Path, tests: Path, timeout: int) -> CheckResult:
                 "-o", "junit_family=xunit1", "--rootdir", str(tests), f"--junitxml={report}", str(tests)]
         proc = process.run(root, argv, timeout, capture=True)
         found = read_junit(report) if report.exists() else []
-    output = proc.stdout or ""
-    if not found:  # nothing ran: a syntax error in the learner's file, a broken conftest...
-        last = [ln for ln in output.strip().splitlines() if ln.strip()]
-        found = [CaseResult("collection", False, one_line(last[-1] if last else f"pytest exited {proc.returncode}"))]
-    return CheckResult(tuple(found), output)
+    return _result(found, proc, titles(sorted(tests.glob("test_*.py"))))
 
 
 def read_junit(path: Path) -> list[CaseResult]:
@@ -95,10 +136,24 @@ def read_junit(path: Path) -> list[CaseResult]:
             out.append(CaseResult(name, True, file=file))
             continue
         lines = (problem.text or "").strip().splitlines()
-        out.append(CaseResult(name, False, one_line(problem.get("message") or (lines[-1] if lines else "failed")), file))
+        message = problem.get("message") or (lines[-1] if lines else "failed")
+        if problem.tag == "error" and lines:  # an error in collection or a fixture: the exception pytest reports
+            message = next((ln[1:].strip() for ln in reversed(lines) if ln.startswith("E ") and ln[1:].strip()), message)
+        out.append(CaseResult(name, False, one_line(message), file, detail=message.strip()))
     return out
 
 
 def one_line(message: str, limit: int = 300) -> str:
     line = " ".join(message.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def files_digest(root: Path, files: Sequence[str]) -> str:
+    """A hash of the checked files: a pass only counts for the code that passed."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for rel in files:
+        p = root / rel
+        h.update(rel.encode() + b"\0" + (p.read_bytes() if p.is_file() else b"<missing>") + b"\0")
+    return h.hexdigest()

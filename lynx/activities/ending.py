@@ -39,9 +39,10 @@ class Ready:
     interrupted: bool        # an earlier done/abort stopped half-way: finish it, ask nothing
     asks_calibration: bool
     outcome: str
+    recap: object | None = None  # what to show before asking (a break's Explained)
 
 
-def ready(ws: Workspace) -> Ready:
+def ready(ws: Workspace, lang: str = "en") -> Ready:
     """Whether the active session may end as done (raises, exit 1, when its check does not pass)."""
     session = active_session.load(ws.state_dir)
     if session is None:
@@ -50,16 +51,17 @@ def ready(ws: Workspace) -> Ready:
     if session.ending:
         return Ready(session, True, False, session.outcome or "fixed")
     activity.require_finishable(ws, session)
-    return Ready(session, False, activity.asks_calibration, activity.outcome(session))
+    return Ready(session, False, activity.asks_calibration, activity.outcome(session), activity.recap(ws, session, lang))
 
 
 @dataclass(frozen=True)
 class Ended:
     session: Session
     outcome: str
+    next: object | None = None  # the next step (lynx.activities.status.NextStep)
 
 
-def finish(ws: Workspace, outcome: str | None, calibration: str | None) -> Ended:
+def finish(ws: Workspace, outcome: str | None, calibration: str | None, lang: str | None = None) -> Ended:
     """Record the outcome (fixed / solution / aborted) and return to the learner's branch."""
     from lynx.vcs.repo import open_repo
 
@@ -74,9 +76,22 @@ def finish(ws: Workspace, outcome: str | None, calibration: str | None) -> Ended
         activity = activities.of(session)
         final = outcome or "fixed"
         branch.finish(ws, repo, session, "done" if final != "aborted" else "aborted",
-                      lambda: activity.record(ws, session, final, calibration))
-    return Ended(session, final)
+                      lambda: activity.record(ws, session, final, calibration, lang or ws.lang))
+    return Ended(session, final, None if final == "aborted" else _next_step(ws, session, lang or ws.lang))
 
 
-def abort(ws: Workspace) -> Ended:
-    return finish(ws, "aborted", None)
+def abort(ws: Workspace, lang: str | None = None) -> Ended:
+    return finish(ws, "aborted", None, lang)
+
+
+def _next_step(ws: Workspace, session: Session, lang: str):
+    """What to do after this session: the next thing of its phase not done yet, else of the phase after it.
+    Two phases read, whatever the size of the course."""
+    from lynx.activities import status
+
+    try:
+        ids = ws.course.phase_ids()
+        after = ids[ids.index(session.phase) + 1:][:1] if session.phase in ids else []
+        return status.next_step(None, status.phase_rows(ws, lang, only=[session.phase, *after]))
+    except LynxError:
+        return None

@@ -209,3 +209,46 @@ def next_step(active: ActiveRow | None, rows: list[PhaseRow]) -> NextStep:
         if r.build and not r.build_passed:
             return NextStep(N_("take the build challenge: `lynx build {id}`"), {"id": r.id})
     return NextStep(N_("every phase is done: review with `lynx cards`"))
+
+
+@dataclass
+class Item:
+    """One thing to do in a phase: a break, its build, its quiz, a lab or a theory page."""
+
+    kind: str      # break, build, quiz, lab, page
+    id: str
+    title: str
+    state: str     # new, active, left, done, solution (done with the solution shown), passed, best score
+
+
+@dataclass
+class PhaseDetail:
+    id: str
+    title: str
+    items: list[Item]
+    next: NextStep
+
+
+def phase_detail(ws: Workspace, pid: str, lang: str) -> PhaseDetail:
+    """`lynx phases 13`: every break, the build, the quiz, the labs and pages of one phase, with their states."""
+    ph = ws.course.phase(pid)
+    data = progress.load(ws.learner_dir, ws.learner)
+    session = active_session.load(ws.state_dir)
+    items: list[Item] = []
+    for bid in ph.breaks:
+        b = ws.course.brk(bid)
+        if session and session.kind == "break" and session.id == bid:
+            state = "active"
+        else:
+            state = {"fixed": "done", "solution": "solution", "aborted": "left"}.get(data.outcome(bid) or "", "new")
+        items.append(Item("break", bid, text(b.title, lang), state))
+    if ph.build:
+        active = session is not None and session.kind == "build" and session.id == ph.id
+        items.append(Item("build", ph.id, "", "active" if active else "passed" if data.build_passed(ph.id) else "new"))
+    if ph.quiz:
+        best = _quiz_best(ws, ph.id)
+        items.append(Item("quiz", ph.quiz, "", f"{best[0]}/{best[1]}" if best else "new"))
+    items += [Item("lab", lab.id, text(lab.title, lang), "") for lab in ph.labs]
+    items += [Item("page", page.id, text(page.title, lang), "") for page in ph.pages]
+    step = summary(ws, lang).next if session else next_step(None, phase_rows(ws, lang, only=[ph.id]))
+    return PhaseDetail(ph.id, text(ph.title, lang), items, step)

@@ -78,7 +78,7 @@ def _check(ws, lang: str, json_: bool) -> None:
         if not done.result.passed:
             raise typer.Exit(1)
         return
-    build_view.check_table(done.build, done.result, lang)
+    build_view.check_result(done.build, done.result, lang)
     if not done.result.passed:
         raise typer.Exit(1)
     if done.session.answers:

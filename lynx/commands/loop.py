@@ -26,11 +26,14 @@ def break_cmd(
     edit: Annotated[bool, typer.Option("--edit", help="Write your prediction in $EDITOR.")] = False,
     no_predict: Annotated[bool, typer.Option("--no-predict", help="Skip the prediction (not recommended).")] = False,
     reference: Annotated[bool, typer.Option("--reference", help="Apply the break on top of the reference version of the files, for code that has diverged.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the attempt you left (lynx abort) on this break.")] = False,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Start this break afresh even if you left an attempt on it.")] = False,
     lang: LangOpt = None,
 ) -> None:
     """Break your code on purpose: pick a break, predict what will go wrong, get it applied on a branch.
 
     Example: lynx break 13 --predict "crash at the loss: 512 vs 256 classes"
+    Example: lynx break 13-02 --resume        (continue the attempt you left)
     """
     from lynx.activities import breaks
     from lynx.term import console, loop_view
@@ -41,13 +44,23 @@ def break_cmd(
         raise LynxError("use only one of --predict, --edit and --no-predict", "pick one way to give your prediction")
     if predict is not None and not predict.strip():
         raise LynxError("--predict was given an empty text", "write what you expect, e.g. --predict \"a shape error\"")
-    if predict is None and not edit and not no_predict and not console.is_tty():
+    if resume and fresh:
+        raise LynxError("use only one of --resume and --fresh", f"e.g. `lynx break {b.id} --resume`")
+    if predict is None and not edit and not no_predict and not resume and not console.is_tty():
         raise LynxError("no terminal to ask your prediction in",
                         "pass --predict TEXT, --edit (opens $EDITOR) or --no-predict", code=2)
     plan = breaks.prepare(ws, b, reference)
+    if resume and not plan.left:
+        raise LynxError(f"--resume: you have no attempt of break {b.id} to continue",
+                        f"start it with `lynx break {b.id}`")
+    if plan.left and not (resume or fresh):
+        resume = loop_view.offer_resume(b.id, plan.left, lang, ask=console.is_tty() and predict is None)
     loop_view.show_card(b, lang)
-    prediction = None if no_predict else predict if predict is not None else _ask_prediction(b, edit, lang)
-    session = breaks.begin(ws, plan, prediction, lang)
+    if resume:
+        prediction = plan.left_prediction
+    else:
+        prediction = None if no_predict else predict if predict is not None else _ask_prediction(b, edit, lang)
+    session = breaks.begin(ws, plan, prediction, lang, resume=resume)
     loop_view.applied(session.branch, ws.rel(plan.notes), lang)
 
 
@@ -85,7 +98,7 @@ def hint(
 
 
 @app.command()
-def run() -> None:
+def run(lang: LangOpt = None) -> None:
     """Run the active break's observation program on your code and show what happens.
 
     Exits with the program's own status: a crash may be exactly what you predicted.
@@ -93,29 +106,38 @@ def run() -> None:
     Example: lynx run
     """
     from lynx.activities import breaks
-    from lynx.term.console import flush
+    from lynx.term import loop_view
 
-    ws, _ = _ws()
-    flush()
-    raise typer.Exit(breaks.run_observe(ws))
+    ws, lang = _ws(lang)
+    loop_view.run_header(breaks.observe_target(ws), lang)
+    seen = breaks.run_observe(ws)
+    loop_view.run_footer(seen, lang)
+    raise typer.Exit(seen.status)
 
 
 @app.command()
-def check(lang: LangOpt = None) -> None:
-    """Run the break's tests against your code: exit 1 while the bug is in, 0 once fixed.
+def check(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show pytest's whole output instead of the summary.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Run the break's checks against your code: exit 1 while the bug is in, 0 once fixed.
+
+    One line per check, and the first failure's message; -v shows pytest's whole output.
 
     Example: lynx check
     """
     from lynx.activities import breaks
-    from lynx.term import loop_view
+    from lynx.term import check_view, loop_view
     from lynx.term.console import flush
 
     ws, lang = _ws(lang)
     breaks.active(ws)  # a clear error before pytest starts
     flush()
-    passed, _ = breaks.check(ws, capture=False)
-    loop_view.check_verdict(passed, lang)
-    if not passed:
+    done = breaks.check(ws, verbose=verbose)
+    if done.result is not None and not done.passed:
+        check_view.show(done.result, f"break {done.brk.id}", lang)
+    loop_view.check_verdict(done.passed, lang)
+    if not done.passed:
         raise typer.Exit(1)
 
 
@@ -140,20 +162,25 @@ def fix(
     ws, lang = _ws(lang)
     if show_diff == apply:
         raise LynxError("choose one of --show-diff and --apply", "e.g. `lynx fix --show-diff`")
-    if apply:
-        loop_view.fix_applied(breaks.fix_apply(ws), lang)
-        return
-    diff = breaks.fix_diff(ws)
-    if not diff.strip():
-        if sys.stdout.isatty():
-            print(loop_view.fix_nothing_text(lang))
-        return
-    if not sys.stdout.isatty():
-        sys.stdout.write(diff)
-        return
     from lynx.term import diff_view
 
-    diff_view.show(diff, step=step)
+    if apply:
+        applied = breaks.fix_apply(ws)
+        if applied and sys.stdout.isatty():
+            diff_view.show(applied, compact=True, lang=lang)
+        loop_view.fix_applied(bool(applied), lang)
+        return
+    found = breaks.fix_diff(ws)
+    if not sys.stdout.isatty():
+        sys.stdout.write(found.diff)  # piped: the whole diff, as `git apply` takes it
+        return
+    diff = diff_view.behaviour_only(found.diff) if found.fixed else found.diff
+    if found.fixed:
+        loop_view.fixed_already(bool(diff.strip()), lang)
+    elif not diff.strip():
+        print(loop_view.fix_nothing_text(lang))
+    if diff.strip():
+        diff_view.show(diff, step=step, lang=lang)
 
 
 @app.command()
@@ -176,14 +203,17 @@ def done(
         if cal is None:
             raise LynxError(f"--calibration {calibration!r} is not y, partly or n", "e.g. `lynx done --calibration partly`")
     try:
-        ready = ending.ready(ws)
+        ready = ending.ready(ws, lang)
     except NotFinished as exc:
         console.out(exc.output)
         raise exc.error from None
+    if ready.recap is not None:
+        loop_view.recap(ready.recap, lang)
     if cal is None and ready.asks_calibration and console.is_tty():
         cal = _ask_calibration(lang)
-    ended = ending.finish(ws, None if ready.interrupted else ready.outcome, cal)
+    ended = ending.finish(ws, None if ready.interrupted else ready.outcome, cal, lang)
     loop_view.done(ended.session.kind, ended.session.id, ended.session.home, ended.outcome, lang)
+    loop_view.next_step(ended.next, lang)
 
 
 def _ask_calibration(lang: str) -> str | None:
@@ -210,6 +240,37 @@ def abort(lang: LangOpt = None) -> None:
     from lynx.term import loop_view
 
     ws, lang = _ws(lang)
-    ended = ending.abort(ws)
+    ended = ending.abort(ws, lang)
     s = ended.session
     loop_view.aborted(s.kind, s.id, s.branch, s.home, lang)
+
+
+@app.command()
+def reset(lang: LangOpt = None) -> None:
+    """Put the active break's files back to their broken state; your attempt is committed on its branch first.
+
+    Example: lynx reset
+    """
+    from lynx.activities import breaks
+    from lynx.term import loop_view
+
+    ws, lang = _ws(lang)
+    loop_view.reset(breaks.reset(ws), lang)
+
+
+@app.command()
+def explain(
+    break_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="A break you finished, e.g. 13-00 (default: the last one).")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """What a break you finished was about: your prediction, what happened, the hidden cause and why it matters.
+
+    A break not finished yet is refused, so its surprise is kept.
+
+    Example: lynx explain 13-00
+    """
+    from lynx.activities import explaining
+    from lynx.term import loop_view
+
+    ws, lang = _ws(lang)
+    loop_view.recap(explaining.explain(ws, break_id, lang), lang)

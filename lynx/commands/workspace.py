@@ -44,16 +44,27 @@ def init(
 
 
 @app.command()
-def phases(json_: JsonOpt = False, lang: LangOpt = None) -> None:
-    """List the phases with your progress in each.
+def phases(
+    phase: Annotated[Optional[str], typer.Argument(help="One phase, e.g. 13: its breaks, build, quiz, labs and pages.")] = None,
+    json_: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """List the phases with your progress in each, or one phase in detail.
 
-    Example: lynx phases --json
+    Example: lynx phases 13
     """
     from lynx.activities import status
     from lynx.term import status_view
     from lynx.term.console import print_json
 
     ws, lang = _workspace_or_course(lang)
+    if phase is not None:
+        detail = status.phase_detail(ws, phase, lang)
+        if json_:
+            print_json(status_view.detail_json(detail, lang))
+        else:
+            status_view.phase_detail(detail, lang)
+        return
     rows = status.phase_rows(ws, lang)
     if json_:
         print_json({"phases": [status_view.row_json(r) for r in rows]})

@@ -51,6 +51,43 @@ def run(root: Path, argv: Sequence[str], timeout: int, capture: bool = False) ->
     return subprocess.CompletedProcess(cmd, proc.returncode, out, None)
 
 
+def run_shown(root: Path, argv: Sequence[str], timeout: int) -> tuple[int, str]:
+    """Run a program with its output (stdout and stderr, in order) shown as it comes and also kept:
+    (exit status, the output). The program is told not to buffer, so a learner sees each line at once."""
+    import threading
+
+    cmd = argv_for(argv)
+    env = {**env_for(root), "PYTHONUNBUFFERED": "1"}
+    try:
+        proc = subprocess.Popen(cmd, cwd=root, env=env, start_new_session=True, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+    except FileNotFoundError:
+        raise LynxError(f"cannot run {cmd[0]!r}: not found", "check the break's `observe`/`check` setting") from None
+    kept: list[bytes] = []
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for chunk in iter(lambda: proc.stdout.read1(65536), b""):
+            kept.append(chunk)
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        reader.join(5)
+        raise LynxError(f"`{' '.join(argv)}` ran longer than {timeout} s and was stopped",
+                        "look for an endless loop in your code; the break's `timeout:` sets the limit", code=1) from None
+    except KeyboardInterrupt:
+        _kill(proc)
+        raise
+    reader.join(5)
+    return proc.returncode, b"".join(kept).decode("utf-8", "replace")
+
+
 def _kill(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)

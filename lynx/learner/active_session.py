@@ -68,6 +68,7 @@ class Session:
     check: CheckRecord | None = None  # builds: the last --check
     checks: int = 0                   # builds: how many --check runs
     answers: list[BuildAnswer] = field(default_factory=list)  # builds: the conceptual questions
+    passed_digest: str | None = None  # the patched files' digest when the check last passed on them
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -111,7 +112,7 @@ class Session:
             raise LynxError(f"{where} is not a lynx state file", "run `lynx recover`") from None
 
 
-_OPTIONAL = {"dir", "commit", "fixed_tree", "outcome", "calibration", "check", "checks", "answers"}
+_OPTIONAL = {"dir", "commit", "fixed_tree", "outcome", "calibration", "check", "checks", "answers", "passed_digest"}
 
 
 def path(state_dir: Path) -> Path:

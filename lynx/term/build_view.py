@@ -12,24 +12,47 @@ from lynx.content.fields import text
 from lynx.content.quiz import LETTERS
 from lynx.i18n import t
 from lynx.learner.active_session import BuildAnswer, Session
-from lynx.term.console import console
+from lynx.term.console import console, out, style
 
 
 def brief(b: Build, lang: str) -> None:
-    from rich.markdown import Markdown
-    from rich.panel import Panel
+    """The challenge's brief: objective, background, constraints, steps, pitfalls; through the pager when it is
+    longer than the terminal (as `lynx learn` pages do)."""
+    from lynx.term.text import rule, wrap
 
-    def items(values) -> str:
-        return "\n".join(f"{i}. {text(v, lang).strip()}" for i, v in enumerate(values, 1))
+    lines = [rule(f"Build {b.id} — {text(b.title, lang)}"), ""]
 
-    md = "\n\n".join([
-        f"## {t('Objective', lang)}\n\n{text(b.objective, lang).strip()}",
-        f"## {t('Background', lang)}\n\n{text(b.background, lang).strip()}",
-        f"## {t('Constraints', lang)}\n\n{items(b.constraints)}",
-        f"## {t('Steps', lang)}\n\n{items(b.steps)}",
-        f"## {t('Pitfalls', lang)}\n\n{items(b.pitfalls)}",
-    ])
-    console().print(Panel(Markdown(md), title=f"Build {b.id} — {text(b.title, lang)}", title_align="left"))
+    def section(head: str, body: list[str]) -> None:
+        lines.extend([style(head, bold=True), *body, ""])
+
+    def items(values) -> list[str]:
+        out: list[str] = []
+        for i, v in enumerate(values, 1):
+            out += wrap(text(v, lang), "     ", first=f"  {i}. ")
+        return out
+
+    section(t("Objective", lang), wrap(text(b.objective, lang), "  "))
+    section(t("Background", lang), wrap(text(b.background, lang), "  "))
+    section(t("Constraints", lang), items(b.constraints))
+    section(t("Steps", lang), items(b.steps))
+    section(t("Pitfalls", lang), items(b.pitfalls))
+    page(lines)
+
+
+def page(lines: list[str]) -> None:
+    """Print ``lines``; through the pager ($PAGER, `less -R`) when on a terminal and longer than it is tall."""
+    import os
+    import shutil
+    import sys
+
+    if sys.stdout.isatty() and len(lines) + 2 > shutil.get_terminal_size((80, 24)).lines:
+        import pydoc
+
+        os.environ.setdefault("LESS", "-R")  # colours, not their codes, in less
+        pydoc.pager("\n".join(lines) + "\n")
+        return
+    for line in lines:
+        out(line)
 
 
 def started(b: Build, session: Session, lang: str) -> None:
@@ -51,26 +74,17 @@ def check_json(b: Build, res: CheckResult) -> dict[str, Any]:
             "tests": [{"name": x.name, "passed": x.passed, "message": x.message} for x in res.tests]}
 
 
-def check_table(b: Build, res: CheckResult, lang: str) -> None:
-    from rich.markup import escape
-    from rich.table import Table
+def check_result(b: Build, res: CheckResult, lang: str) -> None:
+    """The validator's verdict, as `lynx check` gives a break's (one line per test, the first failure's message)."""
+    from lynx.term import check_view
+    from lynx.term.console import out, style
 
-    con = console()
-    table = Table(title=f"lynx build {b.id} --check", title_justify="left")
-    table.add_column("")
-    table.add_column(t("test", lang))
-    table.add_column(t("result", lang))
-    for x in res.tests:
-        table.add_row("[green]✓[/green]" if x.passed else "[red]✗[/red]", escape(x.name),
-                      "[green]pass[/green]" if x.passed else "[red]FAIL[/red]")
-    con.print(table)
+    check_view.show(res, f"build {b.id}", lang, verbose_hint=False, count=False)
     if not res.passed:
-        first = res.failed[0]
-        con.print(f"[bold red]{escape(t('✗ {k} of {n} tests failed.', lang, k=len(res.failed), n=len(res.tests)))}[/bold red]")
-        con.print(f"{escape(t('First failure', lang))}: [bold]{escape(first.name)}[/bold]: {escape(first.message)}")
-        con.print(escape(t("Fix your code and run `lynx build {id} --check` again.", lang, id=b.id)))
+        out(style(t("✗ {k} of {n} tests failed.", lang, k=len(res.failed), n=len(res.tests)), fg="red", bold=True))
+        out(t("Fix your code and run `lynx build {id} --check` again.", lang, id=b.id))
         return
-    con.print(f"[bold green]{escape(t('✓ all {n} tests pass.', lang, n=len(res.tests)))}[/bold green]")
+    out(style(t("✓ all {n} tests pass.", lang, n=len(res.tests)), fg="green", bold=True))
 
 
 def questions_next(b: Build, lang: str) -> None:

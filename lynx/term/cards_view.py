@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
-import textwrap
 from typing import Any, Callable
 
 from lynx.activities import scheduling
@@ -31,6 +29,7 @@ from lynx.i18n import t, tc
 from lynx.learner import cardstates
 from lynx.learner.workspace import Workspace
 from lynx.term.console import out, style
+from lynx.term.text import wrap as text_wrap
 
 
 class Stop(Exception):
@@ -57,8 +56,8 @@ def ask_until(prompt: str, parse: Callable[[str], Any], bad: str) -> Any:
 
 
 def wrap(s: str, indent: str = "   ") -> str:
-    width = max(40, min(100, shutil.get_terminal_size((100, 24)).columns) - 2)
-    return "\n".join(textwrap.fill(p, width, initial_indent=indent, subsequent_indent=indent) for p in s.split("\n"))
+    """Card text wrapped under ``indent`` (inline code as code, no word cut)."""
+    return "\n".join(text_wrap(s, indent))
 
 
 def header(i: int, n: int, c: Card, lang: str, note: str = "") -> None:

@@ -11,12 +11,16 @@ from lynx.term.console import console, out, style
 
 def show_card(b: Break, lang: str) -> None:
     """The break's title, what it changes, the files it touches, and the question to predict."""
-    from rich.markup import escape
+    from rich.console import Group
     from rich.panel import Panel
+    from rich.text import Text
 
-    body = (f"{escape(text(b.summary, lang))}\n\n[dim]{escape(t('Files', lang))}: {escape(', '.join(b.files))}[/dim]"
-            f"\n\n[bold]{escape(text(b.prompt, lang))}[/bold]")
-    console().print(Panel(body, title=escape(f"Break {b.id} — {text(b.title, lang)}"), title_align="left"))
+    from lynx.term.text import plain, rich
+
+    body = Group(rich(text(b.summary, lang)), Text(""), Text(f"{t('Files', lang)}: {', '.join(b.files)}", style="dim"),
+                 Text(""), rich(text(b.prompt, lang), style="bold"))
+    title = Text(f"Break {b.id} — {plain(text(b.title, lang))}")
+    console().print(Panel(body, title=title, title_align="left"))
 
 
 def applied(branch: str, notes: str, lang: str) -> None:
@@ -25,20 +29,34 @@ def applied(branch: str, notes: str, lang: str) -> None:
           run=style("lynx run", bold=True), hint=style("lynx hint", bold=True), check=style("lynx check", bold=True)))
 
 
+def _hint_lines(label: str, body: str, **look) -> list[str]:
+    """``Hint 2/4  text…`` with the text wrapped under itself, the label styled."""
+    from lynx.term.text import wrap
+
+    head = f"{label}  "
+    lines = wrap(body, " " * len(head), first=head)
+    return [style(label, **look) + lines[0][len(label):], *lines[1:]]
+
+
 def hint(res: HintResult, show_all: bool, lang: str) -> None:
+    from lynx.term.text import wrap
+
     label = t("Hint", lang)
     if show_all:
         if not res.texts:
             out(t("No hint revealed yet: `lynx hint` shows the first.", lang))
         for i, h in enumerate(res.texts, 1):
-            out(f"{style(f'{label} {i}/{res.total}', bold=True)}  {h}")
+            for line in _hint_lines(f"{label} {i}/{res.total}", h, bold=True):
+                out(line)
         return
     if res.number == 0:
         out(last_hint_text(lang))
         return
-    out(f"{style(f'{label} {res.number}/{res.total}', fg='yellow', bold=True)}  {res.texts[0]}")
+    for line in _hint_lines(f"{label} {res.number}/{res.total}", res.texts[0], fg="yellow", bold=True):
+        out(line)
     if res.last:
-        out(style(last_hint_text(lang), dim=True))
+        for line in wrap(last_hint_text(lang)):
+            out(style(line, dim=True))
 
 
 def last_hint_text(lang: str) -> str:
@@ -75,6 +93,24 @@ def kind_name(kind: str, lang: str) -> str:
     return {"break": t("break", lang), "build": t("build", lang)}.get(kind, kind)
 
 
+def recap(ex, lang: str) -> None:
+    """The prediction beside what happened, then the hidden cause and why it matters (a break's Explained)."""
+    from lynx.term.text import labelled, rule
+
+    out(rule(f"Break {ex.brk.id} — {ex.title}"))
+    rows = [(t("You predicted:", lang), ex.prediction or t("(no prediction written)", lang)),
+            (t("What happened:", lang), ex.recap.happened),
+            (t("Hidden cause:", lang), ex.recap.cause),
+            (t("Why it matters:", lang), ex.recap.why)]
+    for line in labelled(rows):
+        out(line)
+
+
+def next_step(step, lang: str) -> None:
+    if step is not None:
+        out(style(t("Next: ", lang), bold=True) + t(step.msgid, lang, **step.fields))
+
+
 def done(kind: str, item: str, home: str, outcome: str, lang: str) -> None:
     how = {"passed": t("validator passed", lang), "solution": t("fixed with the solution shown", lang),
            "aborted": t("aborted", lang)}.get(outcome, t("fixed", lang))
@@ -85,3 +121,63 @@ def done(kind: str, item: str, home: str, outcome: str, lang: str) -> None:
 def aborted(kind: str, item: str, branch: str, home: str, lang: str) -> None:
     out(t("Left {kind} {id}; your work on it is kept on {branch}. Back on {home}.", lang, kind=kind_name(kind, lang),
           id=item, branch=branch, home=home))
+
+
+def offer_resume(bid: str, left: str, lang: str, ask: bool) -> bool:
+    """The learner left an attempt of this break: resume it or start fresh? Without a terminal, fresh (and say how
+    to resume)."""
+    if not ask:
+        out(t("You left an attempt of break {id} on {branch}; `lynx break {id} --resume` continues it. Starting "
+              "afresh.", lang, id=bid, branch=left))
+        return False
+    from lynx.term.prompts import ask_line
+
+    question = t("You left an attempt of break {id} on {branch}. Resume it (r) or start afresh (f)?", lang, id=bid,
+                 branch=left)
+    while True:
+        try:
+            answer = ask_line(question, t("(type r or f)", lang)).lower()
+        except (EOFError, KeyboardInterrupt):
+            from lynx.core.errors import LynxError
+
+            raise LynxError("no answer given, the break was not applied", f"run `lynx break {bid}` again when ready",
+                            code=1) from None
+        if answer in ("r", "resume", "reanudar"):
+            return True
+        if answer in ("f", "fresh", "nuevo", "n"):
+            return False
+
+
+def reset(changed: bool, lang: str) -> None:
+    out(t("Reset: the break's files are broken again; your attempt is the commit before on this branch.", lang)
+        if changed else t("Nothing to reset: the break's files are as the break left them.", lang))
+
+
+def fixed_already(more: bool, lang: str) -> None:
+    out(style(t("✓ The bug is fixed: the check passes on your code.", lang), fg="green", bold=True))
+    out(t("Where your code still differs from the fix in what it does:", lang) if more
+        else t("Your code and the fix differ in nothing that changes behaviour (comments and spacing aside).", lang))
+
+
+def run_header(b: Break, lang: str) -> None:
+    from lynx.term.console import flush
+    from lynx.term.text import rule
+
+    out(style(rule(t("lynx run — break {id}: {program}", lang, id=b.id, program=" ".join(b.observe))), dim=True))
+    flush()
+
+
+def run_footer(seen, lang: str) -> None:
+    """What the exit status means, and what to look at (the program's own lines are above)."""
+    from lynx.term.text import rule
+
+    from lynx.term.text import wrap
+
+    if seen.status == 0:
+        what = t("The program ran to its end (exit status 0). Compare what it printed with your prediction.", lang)
+    else:
+        what = t("The program stopped with exit status {status}: read the last lines above (a traceback ends with "
+                 "the error). Was that your prediction?", lang, status=seen.status)
+    out(style(rule(t("end of the program", lang)), dim=True))
+    for line in wrap(what) + wrap(t("Next: `lynx hint` for a hint, `lynx check` to test a fix.", lang)):
+        out(line)

@@ -8,7 +8,6 @@ the quiz cleanly: the answers so far are kept as an unfinished attempt, and the 
 from __future__ import annotations
 
 import sys
-import textwrap
 from typing import Any
 
 from lynx.activities.grading import Answer, Grade, InvalidAnswer, grade, parse
@@ -16,7 +15,8 @@ from lynx.activities.quizzes import Attempt, Step
 from lynx.content.fields import text
 from lynx.content.quiz import LETTERS, Question
 from lynx.i18n import t
-from lynx.term.console import console
+from lynx.term.console import console, out, style
+from lynx.term.text import wrap
 
 
 def run(attempt: Attempt) -> int:
@@ -73,13 +73,12 @@ def show_question(con: Any, step: Step, n: int, total: int, lang: str) -> None:
     con.print()
     con.print(f"{t('Question {n} of {total}', lang, n=n, total=total)} · {q.id} · {text(q.topic, lang)} "
               f"({kind_label(q.kind, lang)})", style="bold cyan", markup=False)
-    con.print(text(q.prompt, lang).strip(), markup=False)
+    for line in wrap(text(q.prompt, lang)):
+        out(line)
     # Options wrap with a hanging indent under their own text, and no trailing padding.
-    width = max(30, (con.width or 80) - 1)
     for k, idx in enumerate(step.order):
-        lines = textwrap.wrap(text(q.options[idx].text, lang).strip(), width=width,
-                              initial_indent=f"  {LETTERS[k]}) ", subsequent_indent="     ")
-        con.print("\n".join(lines), markup=False, soft_wrap=True)
+        for line in wrap(text(q.options[idx].text, lang), "     ", first=f"  {LETTERS[k]}) "):
+            out(line)
 
 
 def ask(con: Any, step: Step, lang: str) -> Answer:
@@ -100,8 +99,6 @@ def ask(con: Any, step: Step, lang: str) -> Answer:
 
 
 def show_feedback(con: Any, step: Step, answer: Answer, g: Grade, lang: str) -> None:
-    from rich.text import Text
-
     q = step.question
     if g.correct:
         con.print(t("✓ Right.", lang), style="bold green", markup=False)
@@ -114,12 +111,17 @@ def show_feedback(con: Any, step: Step, answer: Answer, g: Grade, lang: str) -> 
             shown = {idx: LETTERS[k] for k, idx in enumerate(step.order)}
             right = sorted(q.correct_indices, key=lambda i: shown[i])
             label = t("Correct answer", lang) if len(right) == 1 else t("Correct answers", lang)
-            con.print(f"{label}: " + "; ".join(f"{shown[i]}) {text(q.options[i].text, lang).strip()}" for i in right),
-                      markup=False)
+            answer = "; ".join(f"{shown[i]}) {text(q.options[i].text, lang).strip()}" for i in right)
+            for line in wrap(answer, "  ", first=f"{label}: "):
+                out(line)
             if q.kind == "multi":
                 con.print(t("Partial credit {right}/{of} right options, {wrong} wrong pick(s); graded all-or-nothing.",
                             lang, right=g.right_picks, of=len(right), wrong=g.wrong_picks), markup=False)
-    con.print(Text.assemble((f"{t('Why', lang)}: ", "bold"), text(q.explanation, lang).strip()))
+    why = f"{t('Why', lang)}: "
+    lines = wrap(text(q.explanation, lang), "  ", first=why)
+    out(style(why, bold=True) + lines[0][len(why):])
+    for line in lines[1:]:
+        out(line)
 
 
 def _keywords(q: Question, lang: str) -> str:

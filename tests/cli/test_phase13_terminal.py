@@ -67,7 +67,7 @@ def test_build_from_stub_to_done(ws):
     assert git("branch", "--show-current", cwd=ws).strip() == "lynx/build/13"
 
     child = spawn(ws, "build", "13", "--check")
-    child.expect("FAIL")
+    child.expect("✗ lookup matches fixture")
     child.expect("19 of 19 tests failed")
     assert finish(child) == 1
 

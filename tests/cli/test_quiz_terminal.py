@@ -9,8 +9,15 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from kit import attempts, lynx
+from kit import attempts
 from kit import env as lynx_env
+from kit import lynx as _lynx
+
+
+def lynx(*args, env=None, **kw):
+    """The quiz runs wide, so each option stays on one line (as the assertions read it)."""
+    return _lynx(*args, env={"COLUMNS": "200", **(env or {})}, **kw)
+
 
 PROMPT = r"Your answers?[^\r\n]*> "
 HEADER = re.compile(r"Question (\d+) of (\d+) · (q-\d+-\d+)")
@@ -18,7 +25,7 @@ OPTION = re.compile(r"^\s*([a-z])\) (.*?)\s*$", re.M)
 
 
 def spawn(ws: Path, *args: str) -> pexpect.spawn:
-    return pexpect.spawn(sys.executable, ["-m", "lynx", *args], cwd=str(ws), env=lynx_env(),
+    return pexpect.spawn(sys.executable, ["-m", "lynx", *args], cwd=str(ws), env=lynx_env(TERM="xterm", COLUMNS="200"),
                          encoding="utf-8", timeout=60, dimensions=(60, 200))
 
 
@@ -30,11 +37,16 @@ def screen(before: str) -> tuple[str, dict[str, str]]:
     return last.group(3), {m.group(1): m.group(2) for m in OPTION.finditer(body)}
 
 
+def shown_as(text: str) -> str:
+    """An option as the learner sees it: inline code without its backticks."""
+    return re.sub(r"`([^`\n]+)`", r"\1", text).strip()
+
+
 def answer_for(q: dict, shown: dict[str, str], right: bool) -> str:
     """What to type to get ``q`` right or wrong, given the options as shown (shuffled)."""
     if q["kind"] == "free":
         return q["expect"][0]["en"][-1] + " of the model" if right else "no idea"
-    correct = {o["text"]["en"].strip() for o in q["options"] if o.get("correct")}
+    correct = {shown_as(o["text"]["en"]) for o in q["options"] if o.get("correct")}
     good = sorted(k for k, v in shown.items() if v in correct)
     bad = sorted(k for k, v in shown.items() if v not in correct)
     assert len(good) == len(correct), (q["id"], shown)
