@@ -99,3 +99,19 @@ def language_name(lang: str) -> str:
 def N_(msgid: str) -> str:
     """Marks a message for the catalogue where it is written, to be translated later with :func:`t`."""
     return msgid
+
+
+class Message:
+    """A message of the catalogue with its fields, made where something happens, shown later in the reader's
+    language (``message.text(lang)``)."""
+
+    __slots__ = ("msgid", "fields")
+
+    def __init__(self, msgid: str, /, **fields: Any) -> None:
+        self.msgid, self.fields = msgid, fields
+
+    def text(self, lang: str) -> str:
+        return t(self.msgid, lang, **self.fields)
+
+    def __repr__(self) -> str:
+        return f"Message({self.text(SOURCE)!r})"

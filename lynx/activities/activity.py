@@ -35,10 +35,10 @@ class Activity(Protocol):
 
 
 def of(session: Session) -> Activity:
-    from lynx.activities.breaks import BreakActivity
+    from lynx.activities.breaks import BreakActivity, PracticeActivity
     from lynx.activities.builds import BuildActivity
 
-    for activity in (BreakActivity(), BuildActivity()):
+    for activity in (BreakActivity(), PracticeActivity(), BuildActivity()):
         if activity.kind == session.kind:
             return activity
     raise LynxError(f"the active session is of an unknown kind {session.kind!r}", "run `lynx recover`")

@@ -13,6 +13,7 @@ from pathlib import Path
 from lynx.activities import branch
 from lynx.activities.checks import CheckResult, files_digest, run_break_check, run_check
 from lynx.activities.explaining import Explained, explained
+from lynx.activities.predictions import Expectation, expectation_of, expected_line, measured_line, score
 from lynx.content.breaks import Break
 from lynx.content.course import resolve_break_id
 from lynx.content.fields import text
@@ -74,7 +75,8 @@ def prepare(ws: Workspace, b: Break, reference: bool) -> BreakPlan:
     return BreakPlan(b, home, base, reference, path, left.branch if left else None, left.prediction if left else None)
 
 
-def begin(ws: Workspace, plan: BreakPlan, prediction: str | None, lang: str, resume: bool = False) -> Session:
+def begin(ws: Workspace, plan: BreakPlan, prediction: str | None, lang: str, resume: bool = False,
+          expectation: Expectation | None = None) -> Session:
     """Write the prediction into the notes and the attempt into progress, then apply the break on its branch.
 
     ``resume``: continue the attempt the learner left on ``plan.left``: the break is applied afresh on a new
@@ -89,11 +91,16 @@ def begin(ws: Workspace, plan: BreakPlan, prediction: str | None, lang: str, res
         prediction = plan.left_prediction
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         branch.recheck(ws, repo, b.files, plan.home, plan.base, f"break {b.id}")
-        extra = [t("_(your attempt on {branch}, resumed)_", lang, branch=plan.left)] if resume else None
+        extra = [t("_(your attempt on {branch}, resumed)_", lang, branch=plan.left)] if resume else []
+        if expectation is not None:
+            extra.append(expected_line(b, expectation, lang))
         notes.write_prediction(ws, b.phase, b.id, text(b.title, lang), prediction, lang, extra)
         data = progress.load(ws.learner_dir, ws.learner)
         record = data.brk(b.id)
-        record.attempts.append(BreakAttempt(started=clock.stamp(), prediction=prediction, hints=record.hints))
+        record.attempts.append(BreakAttempt(
+            started=clock.stamp(), prediction=prediction, hints=record.hints,
+            expect=expectation.shown if expectation else None,
+            confidence=expectation.confidence if expectation else None))
         progress.save(ws.learner_dir, data)
         session = branch.start(ws, repo, kind="break", item_id=b.id, phase=b.phase, title=text(b.title, "en"),
                                files=b.files, patch=b.patch, fix_patch=b.fix_patch, reference=plan.reference,
@@ -128,7 +135,7 @@ def active(ws: Workspace) -> tuple[Session, Break]:
     session = active_session.load(ws.state_dir)
     if session is None:
         raise LynxError("no break is active", "start one with `lynx break 13`")
-    if session.kind != "break":
+    if session.kind not in ("break", "practice"):
         raise LynxError(f"the active session is a {session.kind} ({session.id}), not a break",
                         f"use `lynx {session.kind} --check`, `lynx done` or `lynx abort`")
     if not session.active:
@@ -148,18 +155,23 @@ class HintResult:
 def next_hint(ws: Workspace, lang: str, show_all: bool = False) -> HintResult:
     session, b = active(ws)
     total = len(b.hints)
+    kind = hint_keeper(session)
     if show_all:
-        shown = min(progress.load(ws.learner_dir, ws.learner).hints(b.id), total)
+        shown = min(kind.seen(ws, session, b), total)
         return HintResult(shown, total, [text(h, lang) for h in b.hints[:shown]], shown >= total)
     with lock.held(ws.state_dir):  # read-change-write: never beside another writer
-        data = progress.load(ws.learner_dir, ws.learner)
-        record = data.brk(b.id)
-        shown = min(record.hints, total)
+        session = active_session.load(ws.state_dir) or session
+        shown = min(kind.seen(ws, session, b), total)
         if shown >= total:
             return HintResult(0, total, [], True)
-        record.hints = shown + 1
-        progress.save(ws.learner_dir, data)
+        kind.reveal(ws, session, b, shown + 1)
     return HintResult(shown + 1, total, [text(b.hints[shown], lang)], shown + 1 >= total)
+
+
+def hint_keeper(session: Session) -> "BreakActivity":
+    """Where a session's revealed hints are kept: a break's in progress (they stay revealed), a practice's in
+    the session (each practice starts with none)."""
+    return PracticeActivity() if session.kind == PracticeActivity.kind else BreakActivity()
 
 
 @dataclass(frozen=True)
@@ -169,14 +181,14 @@ class Observed:
     output: str       # what it printed (shown as it came)
 
 
-def observe_target(ws: Workspace) -> Break:
-    """The break whose observation program `lynx run` runs (a clear error when none is active)."""
-    return active(ws)[1]
+def observe_target(ws: Workspace) -> tuple[Session, Break]:
+    """The session and break whose observation program `lynx run` runs (a clear error when none is active)."""
+    return active(ws)
 
 
 def run_observe(ws: Workspace) -> Observed:
     """Run the break's observation program on the learner's code, its output shown as it comes."""
-    b = observe_target(ws)
+    _, b = observe_target(ws)
     status, output = process.run_shown(ws.root, b.observe, b.timeout)
     return Observed(b, status, output)
 
@@ -211,46 +223,6 @@ def fixed_now(ws: Workspace, session: Session, b: Break) -> bool:
     return session.passed_digest is not None and session.passed_digest == files_digest(ws.root, b.files)
 
 
-@dataclass(frozen=True)
-class FixDiff:
-    diff: str     # from the learner's files to the fixed ones (applies with `git apply`)
-    fixed: bool   # the check passed on the files as they are now
-
-
-def fix_diff(ws: Workspace) -> FixDiff:
-    """What is left to change, as a diff from the learner's files to the fixed ones; marks the diff seen."""
-    from lynx.vcs.repo import open_repo
-
-    session, b = active(ws)
-    with open_repo(ws.root) as repo:
-        diff = repo.diff_to_tree(session.fixed_tree, session.files)
-    fixed = fixed_now(ws, session, b)
-    if not session.diff_shown:
-        with lock.held(ws.state_dir):
-            session = active_session.load(ws.state_dir) or session
-            session.diff_shown = True
-            active_session.save(ws.state_dir, session)
-    return FixDiff(diff, fixed)
-
-
-def fix_apply(ws: Workspace) -> str:
-    """Restore the fixed version of the patched files, after saving the learner's attempt; returns the diff it
-    applied ('' when the files matched the fix already)."""
-    from lynx.vcs.repo import open_repo
-
-    with lock.held(ws.state_dir), open_repo(ws.root) as repo:
-        session, b = active(ws)  # read under the lock: another writer may be changing it
-        branch.require_on_branch(repo, session, "`lynx fix --apply`")
-        branch.save_work(repo, session, "saved before fix --apply")
-        applied = repo.diff_to_tree(session.fixed_tree, session.files) if repo.differs(session.fixed_tree, session.files) else ""
-        if applied:
-            repo.restore_from(session.fixed_tree, session.files)
-            repo.commit_paths(session.files, f"lynx: solution of break {b.id} applied")
-        session.fix_applied = True
-        active_session.save(ws.state_dir, session)
-    return applied
-
-
 class BreakActivity:
     """A break as an activity: `done` needs its check to pass; the outcome goes into progress and notes."""
 
@@ -268,6 +240,14 @@ class BreakActivity:
 
     def outcome(self, session: Session) -> str:
         return "solution" if session.fix_applied else "fixed"
+
+    def seen(self, ws: Workspace, session: Session, b: Break) -> int:
+        return progress.load(ws.learner_dir, ws.learner).hints(b.id)
+
+    def reveal(self, ws: Workspace, session: Session, b: Break, n: int) -> None:
+        data = progress.load(ws.learner_dir, ws.learner)
+        data.brk(b.id).hints = n
+        progress.save(ws.learner_dir, data)
 
     def patches(self, ws: Workspace, session: Session) -> tuple[Path, Path | None]:
         b = ws.course.brk(session.id, session.dir)
@@ -289,10 +269,19 @@ class BreakActivity:
         attempt.ended, attempt.outcome = clock.stamp(), outcome
         attempt.hints, attempt.calibration = min(record.hints, len(b.hints)), calibration
         attempt.diff_shown, attempt.branch = session.diff_shown, session.branch
+        extra = []
+        if outcome != "aborted" and attempt.expect and b.outcome:
+            scored = score(b.outcome, expectation_of(b, attempt))
+            attempt.measured, attempt.hit, attempt.log_error = scored.measured, scored.hit, scored.log_error
+            extra.append(measured_line(b, attempt, lang))
         progress.save(ws.learner_dir, data)
         recap = None if outcome == "aborted" else explained(ws, b, lang).recap  # an abort keeps the surprise
         notes.write_outcome(ws, b.phase, b.id, outcome, attempt.hints, len(b.hints), calibration, session.diff_shown,
-                            lang, recap)
+                            lang, recap, extra)
+        if outcome != "aborted":
+            from lynx.activities.scheduling import rate_practice
+
+            rate_practice(ws, session, len(b.hints))  # a finished break comes back later (lynx practice)
 
 
 class NotFinished(Exception):
@@ -301,3 +290,27 @@ class NotFinished(Exception):
     def __init__(self, output: str, error: LynxError) -> None:
         super().__init__(error.message)
         self.output, self.error = output, error
+
+
+class PracticeActivity(BreakActivity):
+    """A finished break that came back (`lynx practice`): applied without its card, its hints counted afresh,
+    and rated for the next time from what happened (lynx.activities.practice)."""
+
+    kind = "practice"
+    asks_calibration = False
+
+    def seen(self, ws: Workspace, session: Session, b: Break) -> int:
+        return session.hints
+
+    def reveal(self, ws: Workspace, session: Session, b: Break, n: int) -> None:
+        session.hints = n
+        active_session.save(ws.state_dir, session)
+
+    def record(self, ws: Workspace, session: Session, outcome: str, calibration: str | None, lang: str) -> None:
+        from lynx.activities.scheduling import rate_practice
+
+        if outcome == "aborted":
+            return  # left unfinished: it stays due as it was
+        b = ws.course.brk(session.id, session.dir)
+        rating = rate_practice(ws, session, len(b.hints))
+        notes.write_practice(ws, b.phase, b.id, outcome, session.hints, len(b.hints), rating, lang)

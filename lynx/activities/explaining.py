@@ -22,11 +22,32 @@ class Explained:
     title: str
     prediction: str | None
     recap: notes.Recap
+    expected: str | None = None   # the scored prediction: the option (letter and text) or number, and confidence
+    measured: str | None = None   # what the program shows on the broken code, and whether the expectation hit
 
 
 def explained(ws: Workspace, b: Break, lang: str) -> Explained:
+    from lynx.i18n import t
+
     recap = notes.Recap(happened=text(b.symptom, lang), cause=text(b.cause, lang), why=text(b.why, lang))
-    return Explained(b, text(b.title, lang), notes.last_prediction(ws, b.phase, b.id), recap)
+    record = progress.load(ws.learner_dir, ws.learner).breaks.get(b.id)
+    attempt = next((a for a in reversed(record.attempts) if a.expect), None) if record and b.outcome else None
+    expected = measured = None
+    if attempt is not None:
+        from lynx.activities.predictions import parse_expect, score
+
+        option, value = parse_expect(b, attempt.expect)
+        o = b.outcome
+        expected = (f"({attempt.expect}) {text(o.options[option].text, lang)}" if option is not None else attempt.expect)
+        expected += f" — {attempt.confidence} %" if attempt.confidence else ""
+        from lynx.activities.predictions import Expectation
+
+        scored = score(o, Expectation(option, value, attempt.confidence or 50))
+        got = f"({scored.measured}) {text(o.options[o.right].text, lang)}" if not o.numeric else scored.measured
+        measured = f"{got} — " + (t("your expectation was right", lang) if scored.hit else t("your expectation was off", lang))
+        if scored.log_error is not None:
+            measured += " " + t("(log-ratio error {error})", lang, error=f"{scored.log_error:.2f}")
+    return Explained(b, text(b.title, lang), notes.last_prediction(ws, b.phase, b.id), recap, expected, measured)
 
 
 def explain(ws: Workspace, bid: str | None, lang: str) -> Explained:

@@ -13,6 +13,7 @@ from pathlib import Path
 from lynx.activities import activity as activities
 from lynx.core import clock, lock
 from lynx.core.files import atomic_write_bytes, read_json
+from lynx.i18n import Message
 from lynx.learner import active_session, attempts
 from lynx.learner.active_session import ACTIVE, Session
 from lynx.learner.workspace import Workspace
@@ -54,11 +55,11 @@ def _keep_aside(path: Path) -> Path:
     return aside
 
 
-def recover(ws: Workspace) -> list[str]:
+def recover(ws: Workspace) -> list[Message]:
     """Repair what can be repaired; returns what was done, one line each."""
     from lynx.vcs.repo import open_repo
 
-    done: list[str] = []
+    done: list[Message] = []
     stale = ws.state_dir / "lock"
     if stale.exists():
         try:
@@ -67,7 +68,7 @@ def recover(ws: Workspace) -> list[str]:
             pid = 0
         if not pid or not lock.alive(pid):
             stale.unlink(missing_ok=True)
-            done.append(f"removed a stale lock left by pid {pid}")
+            done.append(Message("removed a stale lock left by pid {pid}", pid=pid))
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         for path in _learner_state_files(ws):
             if not _corrupt(path):
@@ -77,13 +78,16 @@ def recover(ws: Workspace) -> list[str]:
             committed = repo.show("HEAD", rel)
             if committed is not None and not _corrupt(path, committed):
                 atomic_write_bytes(path, committed.encode("utf-8"))
-                done.append(f"{rel} was corrupt: restored the last committed version (the broken one is {aside.name})")
+                done.append(Message("{file} was corrupt: restored the last committed version (the broken one is {aside})",
+                                    file=rel, aside=aside.name))
             else:
-                done.append(f"{rel} was corrupt and has no good committed version: moved aside to {aside.name}")
+                done.append(Message("{file} was corrupt and has no good committed version: moved aside to {aside}", file=rel,
+                                    aside=aside.name))
         state_file = active_session.path(ws.state_dir)
         if state_file.exists() and _corrupt(state_file):
             aside = _keep_aside(state_file)
-            done.append(f"{state_file.relative_to(ws.root)} was corrupt: moved aside to {aside.name}")
+            done.append(Message("{file} was corrupt: moved aside to {aside}", file=str(state_file.relative_to(ws.root)),
+                                aside=aside.name))
         raw = read_json(state_file, default=None)
         session = None if raw is None else Session.from_json(raw, state_file)
         if session is None:
@@ -96,11 +100,13 @@ def recover(ws: Workspace) -> list[str]:
             from lynx.activities.ending import finish
 
             finish(ws, None, None)
-            done.append(f"finished closing {session.kind} {session.id} ({session.outcome}); you are on {session.home}")
+            done.append(Message("finished closing {kind} {id} ({outcome}); you are on {home}", kind=session.kind, id=session.id,
+                                outcome=session.outcome, home=session.home))
         elif session.active and not repo.branch_exists(session.branch):
             active_session.clear(ws.state_dir)
-            done.append(f"forgot {session.kind} {session.id}: its branch {session.branch} no longer exists")
-    return done or ["nothing to repair: the workspace is consistent"]
+            done.append(Message("forgot {kind} {id}: its branch {branch} no longer exists", kind=session.kind, id=session.id,
+                                branch=session.branch))
+    return done or [Message("nothing to repair: the workspace is consistent")]
 
 
 def _fixed_tree(ws: Workspace, repo: Repo, session: Session) -> str:
@@ -108,7 +114,7 @@ def _fixed_tree(ws: Workspace, repo: Repo, session: Session) -> str:
     return repo.tree_with(session.commit or repo.head(), fix or patch, reverse=fix is None)
 
 
-def _finish_or_undo_start(ws: Workspace, repo: Repo, session: Session) -> str:
+def _finish_or_undo_start(ws: Workspace, repo: Repo, session: Session) -> Message:
     """A session killed while starting: complete it if its commit exists, otherwise undo it."""
     subject = f"lynx: {session.kind} {session.id}"
     on_branch = repo.branch() == session.branch
@@ -117,7 +123,8 @@ def _finish_or_undo_start(ws: Workspace, repo: Repo, session: Session) -> str:
         session.fixed_tree = _fixed_tree(ws, repo, session)
         session.stage = ACTIVE
         active_session.save(ws.state_dir, session)
-        return f"completed the interrupted start of {session.kind} {session.id} on {session.branch}"
+        return Message("completed the interrupted start of {kind} {id} on {branch}", kind=session.kind, id=session.id,
+                       branch=session.branch)
     saved = ""
     if on_branch:
         # The files were clean when the session started: what differs from HEAD now is the patch (maybe half
@@ -129,25 +136,30 @@ def _finish_or_undo_start(ws: Workspace, repo: Repo, session: Session) -> str:
                 repo.apply(patch, reverse=True)
             if repo.commit_only(session.files, f"lynx: your changes during the interrupted start of {session.kind} "
                                                f"{session.id}, saved by lynx recover"):
-                saved = f"; what you changed in {', '.join(session.files)} meanwhile is saved on {session.branch}"
+                saved = ", ".join(session.files)
         repo.switch(session.home)
     if repo.branch() != session.branch and repo.branch_exists(session.branch):
         if repo.ahead(session.home, session.branch) == 0:
             repo.delete_branch(session.branch)
     active_session.clear(ws.state_dir)
-    return f"undid the interrupted start of {session.kind} {session.id}; you are on {repo.branch()}{saved}"
+    if saved:
+        return Message("undid the interrupted start of {kind} {id}; you are on {home}; what you changed in {files} "
+                       "meanwhile is saved on {branch}", kind=session.kind, id=session.id, home=repo.branch(),
+                       files=saved, branch=session.branch)
+    return Message("undid the interrupted start of {kind} {id}; you are on {home}", kind=session.kind, id=session.id,
+                   home=repo.branch())
 
 
-def _rebuild_state(ws: Workspace, repo: Repo) -> str | None:
+def _rebuild_state(ws: Workspace, repo: Repo) -> Message | None:
     """On a lynx branch with no state (state file lost): rebuild the state from git history."""
     current = repo.branch()
     if not current or not current.startswith("lynx/"):
         return None
     parts = current.split("/")
-    if len(parts) != 3 or parts[1] not in ("break", "build"):
+    if len(parts) != 3 or parts[1] not in ("break", "practice", "build"):
         return None
     kind, ident = parts[1], parts[2]
-    ident = "-".join(ident.split("-")[:2]) if kind == "break" else ident.split("-")[0]
+    ident = ident.split("-")[0] if kind == "build" else "-".join(ident.split("-")[:2])
     subject = f"lynx: {kind} {ident}"
     hit = next(((c, p) for c, p, s in repo.recent(current) if s.startswith(subject)), None)
     if hit is None:
@@ -160,4 +172,4 @@ def _rebuild_state(ws: Workspace, repo: Repo) -> str | None:
                       stage=ACTIVE, commit=commit)
     session.fixed_tree = _fixed_tree(ws, repo, session)
     active_session.save(ws.state_dir, session)
-    return f"rebuilt the state of {kind} {ident} from branch {current}"
+    return Message("rebuilt the state of {kind} {id} from branch {branch}", kind=kind, id=ident, branch=current)

@@ -214,3 +214,45 @@ def learner_stats(ws: Workspace, cards: list["Card"]) -> dict[str, Any]:
 
     states = cardstates.load(ws.learner_dir)
     return {"learner": ws.learner, **stats(cards, states, missed(ws, states), clock.now())}
+
+
+# -- breaks that come back (lynx practice): the same FSRS, over finished breaks ---------------------------
+QUICK_MINUTES = 10  # a practice fixed without hints in less than this is rated Easy
+
+
+def practice_rating(fix_applied: bool, hints: int, minutes: float) -> int:
+    """From what happened: the solution shown → Again, hints taken → Hard, neither → Good (Easy when quick)."""
+    if fix_applied:
+        return 1
+    if hints:
+        return 2
+    return 4 if minutes < QUICK_MINUTES else 3
+
+
+def rate_practice(ws: Workspace, session, total_hints: int) -> int:
+    """Schedule the break of a finished session for practice, rated from what happened; returns the rating."""
+    at = clock.now()
+    started = clock.parse_or_none(session.started) or at
+    hints = session.hints if session.kind == "practice" else _break_hints(ws, session.id)
+    rating = practice_rating(session.fix_applied, hints, (at - started).total_seconds() / 60)
+    with lock.held(ws.state_dir):
+        states = cardstates.load(ws.learner_dir, cardstates.PRACTICE)
+        review(states, session.id, rating, at)
+        cardstates.save(ws.learner_dir, states, cardstates.PRACTICE)
+    return rating
+
+
+def _break_hints(ws: Workspace, bid: str) -> int:
+    from lynx.learner import progress
+
+    return progress.load(ws.learner_dir, ws.learner).hints(bid)
+
+
+def practice_due(ws: Workspace, at: datetime | None = None) -> tuple[list[str], datetime | None]:
+    """The finished breaks due for practice now (earliest first), and when the next one is due after them."""
+    at = at or clock.now()
+    states = cardstates.load(ws.learner_dir, cardstates.PRACTICE)
+    timed = sorted((parse(s.due), bid) for bid, s in states.cards.items())
+    due = [bid for when, bid in timed if when <= at]
+    later = next((when for when, _ in timed if when > at), None)
+    return due, later

@@ -75,6 +75,7 @@ class Status:
     phases: list[PhaseRow]
     phases_total: int
     next: NextStep
+    practice_due: int = 0   # finished breaks due again (lynx practice)
 
 
 def _quiz_questions(ws: Workspace, quiz_id: str | None) -> int:
@@ -162,16 +163,21 @@ def summary(ws: Workspace, lang: str) -> Status:
     if session:
         active = ActiveRow(kind=session.kind, id=session.id, phase=session.phase, title=session.title,
                            branch=session.branch, home=session.home, started=session.started, stage=session.stage)
-        if session.kind == "break" and session.active:
+        if session.kind in ("break", "practice") and session.active:
             b = ws.course.brk(session.id, session.dir)
-            active.title = text(b.title, lang)
-            active.hints_taken = min(data.hints(b.id), len(b.hints))
+            practice = session.kind == "practice"  # a practice keeps its break's title hidden
+            active.title = "" if practice else text(b.title, lang)
+            active.id = "" if practice else active.id
+            active.hints_taken = min(session.hints if practice else data.hints(b.id), len(b.hints))
             active.hints_total = len(b.hints)
             active.fix_applied = session.fix_applied
     ids = ws.course.phase_ids()
     rows = phase_rows(ws, lang, with_cards=True) if len(ids) <= MAX_LISTED else _touched_rows(ws, lang, ids, data, session)
+    from lynx.activities.scheduling import practice_due
+
+    practice, _ = practice_due(ws)
     return Status(learner=ws.learner, workspace=str(ws.root), lang=lang, active=active, phases=rows,
-                  phases_total=len(ids), next=next_step(active, rows))
+                  phases_total=len(ids), next=next_step(active, rows), practice_due=len(practice))
 
 
 def _touched_rows(ws: Workspace, lang: str, ids: list[str], data: Progress, session) -> list[PhaseRow]:

@@ -89,17 +89,34 @@ def prove_break(root: Path, b: Break, reference_passed: bool = False) -> Row:
         ok, last = check()
         if ok:
             return Row("break", b.id, False, "check still passes with the bug in: it does not catch the break")
+        why = _outcome_problem(work, b)
+        if why:
+            return Row("break", b.id, False, why)
         err = scratch.apply(work, b.fix_patch) if b.fix_patch else scratch.apply(work, b.patch, reverse=True)
         if err:
             return Row("break", b.id, False, f"the fix does not apply to the broken code: {err}")
         if _same_files(root, work, b.files):
             # The fixed files are the reference's, byte for byte, and the check passes on the reference.
-            return Row("break", b.id, True, f"reference passes; broken fails ({last}); fixed passes "
+            return Row("break", b.id, True, f"reference passes; broken fails ({last}); outcome proven; fixed passes "
                                             "(the fix restores the reference files exactly)")
         ok, last2 = check()
         if not ok:
             return Row("break", b.id, False, f"check fails after the fix: {last2}")
-        return Row("break", b.id, True, f"reference passes; broken fails ({last}); fixed passes")
+        return Row("break", b.id, True, f"reference passes; broken fails ({last}); outcome proven; fixed passes")
+
+
+def _outcome_problem(work: Path, b: Break) -> str | None:
+    """The break's outcome against the observation program's real behaviour on the broken code (None: proven)."""
+    from lynx.activities.outcomes import observe, proof
+
+    if b.outcome is None:
+        return "no outcome: a scored prediction needs one (options, or a measured number; see docs/design.md)"
+    try:
+        proc = process.run(work, b.observe, b.timeout, capture=True)
+    except LynxError as exc:
+        return f"the observation program did not finish: {exc.line()}"
+    problem = proof(b.outcome, observe(proc.returncode, proc.stdout or ""))
+    return f"outcome not proven: {problem}" if problem else None
 
 
 def _same_files(root: Path, work: Path, files) -> bool:

@@ -49,14 +49,15 @@ def compile_all() -> list[Path]:
     return written
 
 
-KEYWORDS = {"t": ("msgid",), "N_": ("msgid",), "tc": ("context", "msgid"), "nt": ("msgid", "plural")}
+KEYWORDS = {"t": ("msgid",), "N_": ("msgid",), "Message": ("msgid",), "tc": ("context", "msgid"),
+            "nt": ("msgid", "plural")}
 
 
 def extract(package: Path | None = None) -> dict[tuple[str | None, str], dict]:
     """Every message the code asks for: ``{(context, msgid): {"plural": ..., "where": [file:line, ...]}}``.
 
-    Read with :mod:`ast` (calls of ``t``, ``tc``, ``nt`` and ``N_`` with literal strings), which sees the
-    calls inside f-strings too.
+    Read with :mod:`ast` (calls of ``t``, ``tc``, ``nt``, ``N_`` and ``Message`` with literal strings), which
+    sees the calls inside f-strings too.
     """
     import ast
 

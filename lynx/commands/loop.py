@@ -26,13 +26,15 @@ def break_cmd(
     edit: Annotated[bool, typer.Option("--edit", help="Write your prediction in $EDITOR.")] = False,
     no_predict: Annotated[bool, typer.Option("--no-predict", help="Skip the prediction (not recommended).")] = False,
     reference: Annotated[bool, typer.Option("--reference", help="Apply the break on top of the reference version of the files, for code that has diverged.")] = False,
+    expect: Annotated[Optional[str], typer.Option("--expect", help="Your scored prediction: the option's letter, or the number the break asks for.")] = None,
+    confidence: Annotated[Optional[str], typer.Option("--confidence", help="How sure you are of --expect: 50 to 100 (%).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the attempt you left (lynx abort) on this break.")] = False,
     fresh: Annotated[bool, typer.Option("--fresh", help="Start this break afresh even if you left an attempt on it.")] = False,
     lang: LangOpt = None,
 ) -> None:
     """Break your code on purpose: pick a break, predict what will go wrong, get it applied on a branch.
 
-    Example: lynx break 13 --predict "crash at the loss: 512 vs 256 classes"
+    Example: lynx break 13 --predict "crash at the loss: 512 vs 256 classes" --expect a --confidence 80
     Example: lynx break 13-02 --resume        (continue the attempt you left)
     """
     from lynx.activities import breaks
@@ -46,6 +48,7 @@ def break_cmd(
         raise LynxError("--predict was given an empty text", "write what you expect, e.g. --predict \"a shape error\"")
     if resume and fresh:
         raise LynxError("use only one of --resume and --fresh", f"e.g. `lynx break {b.id} --resume`")
+    scored = _expectation(b, expect, confidence, console.is_tty())
     if predict is None and not edit and not no_predict and not resume and not console.is_tty():
         raise LynxError("no terminal to ask your prediction in",
                         "pass --predict TEXT, --edit (opens $EDITOR) or --no-predict", code=2)
@@ -60,8 +63,33 @@ def break_cmd(
         prediction = plan.left_prediction
     else:
         prediction = None if no_predict else predict if predict is not None else _ask_prediction(b, edit, lang)
-    session = breaks.begin(ws, plan, prediction, lang, resume=resume)
+    expectation = None
+    if scored is not None:
+        option, value, conf = scored
+        if conf is None:
+            conf = loop_view.ask_confidence(lang)
+        from lynx.activities.predictions import Expectation
+
+        expectation = Expectation(option, value, conf)
+    elif b.outcome is not None and not resume and not no_predict and predict is None and console.is_tty():
+        expectation = loop_view.ask_expectation(b, lang)
+    session = breaks.begin(ws, plan, prediction, lang, resume=resume, expectation=expectation)
     loop_view.applied(session.branch, ws.rel(plan.notes), lang)
+
+
+def _expectation(b, expect: str | None, confidence: str | None, tty: bool):
+    """--expect and --confidence read and checked before anything changes: (option, value, confidence or None
+    to ask), or None when no scored prediction was given."""
+    from lynx.activities.predictions import parse_confidence, parse_expect
+
+    if expect is None:
+        if confidence is not None:
+            raise LynxError("--confidence goes with --expect", f"e.g. `lynx break {b.id} --expect a --confidence 70`")
+        return None
+    option, value = parse_expect(b, expect)
+    if confidence is None and not tty:
+        raise LynxError("--expect needs --confidence without a terminal to ask in", "add e.g. --confidence 70")
+    return option, value, parse_confidence(confidence) if confidence is not None else None
 
 
 def _ask_prediction(b, edit: bool, lang: str) -> str:
@@ -109,7 +137,7 @@ def run(lang: LangOpt = None) -> None:
     from lynx.term import loop_view
 
     ws, lang = _ws(lang)
-    loop_view.run_header(breaks.observe_target(ws), lang)
+    loop_view.run_header(*breaks.observe_target(ws), lang)
     seen = breaks.run_observe(ws)
     loop_view.run_footer(seen, lang)
     raise typer.Exit(seen.status)
@@ -156,7 +184,7 @@ def fix(
     """
     import sys
 
-    from lynx.activities import breaks
+    from lynx.activities import fixes
     from lynx.term import loop_view
 
     ws, lang = _ws(lang)
@@ -165,12 +193,12 @@ def fix(
     from lynx.term import diff_view
 
     if apply:
-        applied = breaks.fix_apply(ws)
+        applied = fixes.fix_apply(ws)
         if applied and sys.stdout.isatty():
             diff_view.show(applied, compact=True, lang=lang)
         loop_view.fix_applied(bool(applied), lang)
         return
-    found = breaks.fix_diff(ws)
+    found = fixes.fix_diff(ws)
     if not sys.stdout.isatty():
         sys.stdout.write(found.diff)  # piped: the whole diff, as `git apply` takes it
         return
@@ -243,6 +271,22 @@ def abort(lang: LangOpt = None) -> None:
     ended = ending.abort(ws, lang)
     s = ended.session
     loop_view.aborted(s.kind, s.id, s.branch, s.home, lang)
+
+
+@app.command()
+def practice(lang: LangOpt = None) -> None:
+    """A break you finished, back for practice when it is due: applied without its title or card.
+
+    Diagnose it from what `lynx run` shows; `hint`, `check`, `fix`, `done` and `abort` work as for a break.
+
+    Example: lynx practice
+    """
+    from lynx.activities import practice as practising
+    from lynx.term import loop_view
+
+    ws, lang = _ws(lang)
+    due, session = practising.start_next(ws)
+    loop_view.practice(due, session, lang)
 
 
 @app.command()

@@ -33,14 +33,19 @@ def init(
             if not console.is_tty():
                 raise LynxError(f"{src} is not the bundled course: its breaks run code on your machine",
                                 "look at it first, then re-run with --yes to accept it")
-            console.out(f"The course in {src} contains programs that lynx will run on your machine.")
-            if not prompts.confirm("Use it?"):
+            from lynx.i18n import languages, t
+
+            shown = lang if lang in languages() else "en"
+            console.out(t("The course in {src} contains programs that lynx will run on your machine.", shown, src=src))
+            if not prompts.confirm(t("Use it?", shown)):
                 raise typer.Exit(1)
     else:
         src = bundled()
     root = workspace_init.create(directory, learner, lang, src)
-    console.out(f"Workspace ready in {root} for {learner}.")
-    console.out(f"Next:  cd {root}  then  lynx phases  and  lynx break 13")
+    from lynx.i18n import t
+
+    console.out(t("Workspace ready in {root} for {learner}.", lang, root=root, learner=learner))
+    console.out(t("Next:  cd {root}  then  lynx phases  and  lynx break 13", lang, root=root))
 
 
 @app.command()
@@ -108,14 +113,17 @@ def status_cmd(json_: JsonOpt = False, lang: LangOpt = None) -> None:
 
 
 @app.command()
-def recover() -> None:
+def recover(lang: LangOpt = None) -> None:
     """Repair the workspace after an interruption or a corrupt state file; never deletes your work.
 
     Example: lynx recover
     """
     from lynx.activities.recover import recover as do_recover
+    from lynx.i18n import resolve
     from lynx.learner import workspace
     from lynx.term.console import out
 
-    for line in do_recover(workspace.load()):
-        out(line)
+    ws = workspace.load()
+    lang = resolve(lang, ws.lang)
+    for message in do_recover(ws):
+        out(message.text(lang))

@@ -8,9 +8,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lynx.content.fields import ContentError, Fields, bilingual, load_yaml, read_content
+from lynx.content.outcome import Outcome, parse_outcome
+from lynx.content.outcome import from_data as outcome_from_data
 
 BREAK_KEYS = ("id", "phase", "title", "summary", "files", "prompt", "symptom", "cause", "hints", "why",
-              "observe", "check", "timeout", "cards")
+              "observe", "check", "timeout", "cards", "outcome")
 BREAK_ID_RE = re.compile(r"^[a-z0-9]+-[a-z0-9]+$")
 MAX_PATCH_BYTES = 200_000
 
@@ -32,6 +34,7 @@ class Break:
     check: str
     timeout: int = 120
     cards: list[str] = field(default_factory=list)
+    outcome: Outcome | None = None  # what a scored prediction is scored against (lynx.content.outcome)
 
     @property
     def patch(self) -> Path:
@@ -132,8 +135,9 @@ def parse_break(path: Path) -> dict[str, Any]:
         "title": f.bilingual("title"), "summary": f.bilingual("summary"), "prompt": f.bilingual("prompt"),
         "symptom": f.bilingual("symptom"), "cause": f.bilingual("cause"), "why": f.bilingual("why"),
         "hints": hint_texts, "cards": f.strs("cards", default=[]),
+        "outcome": parse_outcome(path, f.data["outcome"]) if f.has("outcome") else None,
     }
 
 
 def from_data(path: Path, data: dict[str, Any]) -> Break:
-    return Break(dir=path.parent, **data)
+    return Break(dir=path.parent, **{**data, "outcome": outcome_from_data(data.get("outcome"))})

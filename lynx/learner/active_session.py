@@ -46,7 +46,7 @@ class BuildAnswer:
 
 @dataclass
 class Session:
-    kind: str            # "break" or "build": which activity (lynx.activities.activity)
+    kind: str            # "break", "practice" or "build": which activity (lynx.activities.activity)
     id: str              # 13-00 for a break, 13 for a build
     phase: str
     title: str
@@ -69,6 +69,7 @@ class Session:
     checks: int = 0                   # builds: how many --check runs
     answers: list[BuildAnswer] = field(default_factory=list)  # builds: the conceptual questions
     passed_digest: str | None = None  # the patched files' digest when the check last passed on them
+    hints: int = 0                    # practice: hints revealed in this session (a break keeps them in progress)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -112,7 +113,8 @@ class Session:
             raise LynxError(f"{where} is not a lynx state file", "run `lynx recover`") from None
 
 
-_OPTIONAL = {"dir", "commit", "fixed_tree", "outcome", "calibration", "check", "checks", "answers", "passed_digest"}
+_OPTIONAL = {"dir", "commit", "fixed_tree", "outcome", "calibration", "check", "checks", "answers", "passed_digest",
+             "hints"}
 
 
 def path(state_dir: Path) -> Path:

@@ -1,5 +1,6 @@
-"""The learner's flashcard states: ``learners/<name>/cards.json`` (FSRS state per card, a review log,
-the results of --test and --match sessions).
+"""The learner's spaced-repetition states: ``learners/<name>/cards.json`` (FSRS state per flashcard, a review
+log, the results of --test and --match sessions) and, in the same format, ``practice.json`` (the finished
+breaks that come back in `lynx practice`).
 
 Typed records; the FSRS state itself stays the ``fsrs`` package's own dictionary (``CardState.fsrs``),
 so a newer fsrs reads what an older one wrote. The same parser reads a file from a learner's commit
@@ -100,15 +101,18 @@ def _int(value: Any) -> int:
         return 0
 
 
-def path(learner_dir: Path) -> Path:
-    return learner_dir / "cards.json"
+CARDS, PRACTICE = "cards.json", "practice.json"  # the flashcards' states; the finished breaks' (lynx practice)
 
 
-def load(learner_dir: Path) -> CardStates:
-    p = path(learner_dir)
+def path(learner_dir: Path, name: str = CARDS) -> Path:
+    return learner_dir / name
+
+
+def load(learner_dir: Path, name: str = CARDS) -> CardStates:
+    p = path(learner_dir, name)
     data = read_json(p, default=None)
     return CardStates() if data is None else CardStates.from_json(data, p)
 
 
-def save(learner_dir: Path, states: CardStates) -> None:
-    write_json(path(learner_dir), states.to_json())
+def save(learner_dir: Path, states: CardStates, name: str = CARDS) -> None:
+    write_json(path(learner_dir, name), states.to_json())

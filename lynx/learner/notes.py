@@ -75,6 +75,19 @@ def write_outcome(ws: Workspace, phase: str, bid: str, outcome: str, hints: int,
     append_text(breaks_path(ws, phase), "\n\n".join(lines) + "\n\n", strict=False)
 
 
+RATING_TEXT = {1: N_("again"), 2: N_("hard"), 3: N_("good"), 4: N_("easy")}
+
+
+def write_practice(ws: Workspace, phase: str, bid: str, outcome: str, hints: int, total_hints: int, rating: int,
+                   lang: str = "en") -> None:
+    """A practice of a break the learner had finished: how it went, and how soon it comes back."""
+    path = breaks_path(ws, phase)
+    line = t("## {when} — practice of break {id}: {outcome}; hints used: {hints}/{total}; rated {rating}", lang,
+             when=clock.minute(), id=bid, outcome=t(OUTCOME_TEXT.get(outcome, outcome), lang), hints=hints,
+             total=total_hints, rating=t(RATING_TEXT[rating], lang))
+    append_text(path, line + "\n\n", strict=False)
+
+
 def last_prediction(ws: Workspace, phase: str, bid: str) -> str | None:
     """The prediction of the learner's latest section on break ``bid``, as the notes hold it now."""
     try:

@@ -41,21 +41,35 @@ class BreakAttempt:
     ended: str | None = None
     diff_shown: bool | None = None
     branch: str | None = None
+    # A scored prediction (the break's outcome): the option's letter or the number, and how sure (50-100 %)
+    expect: str | None = None
+    confidence: int | None = None
+    measured: str | None = None      # what the program showed: the right option's letter, or the number
+    hit: bool | None = None          # the expectation was right (a number: within 25 %)
+    log_error: float | None = None   # a number: |ln(expected / measured)|
     extra: dict[str, Any] = field(default_factory=dict)
 
-    KEYS = ("started", "prediction", "outcome", "hints", "calibration", "ended", "diff_shown", "branch")
+    KEYS = ("started", "prediction", "outcome", "hints", "calibration", "ended", "diff_shown", "branch", "expect",
+            "confidence", "measured", "hit", "log_error")
+    OPTIONAL = ("ended", "diff_shown", "branch", "expect", "confidence", "measured", "hit", "log_error")
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "BreakAttempt":
+        conf = d.get("confidence")
+        err = d.get("log_error")
         return cls(started=_str(d.get("started")), prediction=_str(d.get("prediction")), outcome=_str(d.get("outcome")),
                    hints=_int(d.get("hints")), calibration=_str(d.get("calibration")), ended=_str(d.get("ended")),
                    diff_shown=d.get("diff_shown") if isinstance(d.get("diff_shown"), bool) else None,
-                   branch=_str(d.get("branch")), extra={k: v for k, v in d.items() if k not in cls.KEYS})
+                   branch=_str(d.get("branch")), expect=_str(d.get("expect")),
+                   confidence=conf if isinstance(conf, int) and not isinstance(conf, bool) else None,
+                   measured=_str(d.get("measured")), hit=d.get("hit") if isinstance(d.get("hit"), bool) else None,
+                   log_error=float(err) if isinstance(err, (int, float)) and not isinstance(err, bool) else None,
+                   extra={k: v for k, v in d.items() if k not in cls.KEYS})
 
     def to_json(self) -> dict[str, Any]:
         out = {**self.extra, "started": self.started, "prediction": self.prediction, "outcome": self.outcome,
                "hints": self.hints, "calibration": self.calibration}
-        out.update({k: getattr(self, k) for k in ("ended", "diff_shown", "branch") if getattr(self, k) is not None})
+        out.update({k: getattr(self, k) for k in self.OPTIONAL if getattr(self, k) is not None})
         return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lynx.activities.breaks import HintResult
 from lynx.content.breaks import Break
 from lynx.content.fields import text
-from lynx.i18n import t
+from lynx.i18n import N_, nt, t
 from lynx.term.console import console, out, style
 
 
@@ -88,18 +88,15 @@ def calibration_hint(lang: str) -> str:
     return t("(type y, partly or n)", lang)
 
 
-def kind_name(kind: str, lang: str) -> str:
-    """`break` or `build` as the learner's language says it."""
-    return {"break": t("break", lang), "build": t("build", lang)}.get(kind, kind)
-
-
 def recap(ex, lang: str) -> None:
     """The prediction beside what happened, then the hidden cause and why it matters (a break's Explained)."""
     from lynx.term.text import labelled, rule
 
     out(rule(f"Break {ex.brk.id} — {ex.title}"))
-    rows = [(t("You predicted:", lang), ex.prediction or t("(no prediction written)", lang)),
-            (t("What happened:", lang), ex.recap.happened),
+    rows = [(t("You predicted:", lang), ex.prediction or t("(no prediction written)", lang))]
+    if ex.expected:
+        rows += [(t("You expected:", lang), ex.expected), (t("Measured:", lang), ex.measured)]
+    rows += [(t("What happened:", lang), ex.recap.happened),
             (t("Hidden cause:", lang), ex.recap.cause),
             (t("Why it matters:", lang), ex.recap.why)]
     for line in labelled(rows):
@@ -114,13 +111,18 @@ def next_step(step, lang: str) -> None:
 def done(kind: str, item: str, home: str, outcome: str, lang: str) -> None:
     how = {"passed": t("validator passed", lang), "solution": t("fixed with the solution shown", lang),
            "aborted": t("aborted", lang)}.get(outcome, t("fixed", lang))
-    out(t("Done: {kind} {id} recorded ({how}). Back on {home}.", lang, kind=kind_name(kind, lang), id=item, how=how,
-          home=home))
+    msg = {"break": N_("Done: break {id} recorded ({how}). Back on {home}."),
+           "practice": N_("Done: practice of break {id} recorded ({how}); it comes back later. Back on {home}."),
+           "build": N_("Done: build {id} recorded ({how}). Back on {home}.")}.get(kind, N_("Done: {id} recorded ({how}). Back on {home}."))
+    out(t(msg, lang, id=item, how=how, home=home))
 
 
 def aborted(kind: str, item: str, branch: str, home: str, lang: str) -> None:
-    out(t("Left {kind} {id}; your work on it is kept on {branch}. Back on {home}.", lang, kind=kind_name(kind, lang),
-          id=item, branch=branch, home=home))
+    msg = {"break": N_("Left break {id}; your work on it is kept on {branch}. Back on {home}."),
+           "practice": N_("Left the practice; your work on it is kept on {branch}. Back on {home}."),
+           "build": N_("Left build {id}; your work on it is kept on {branch}. Back on {home}.")}.get(
+        kind, N_("Left {id}; your work on it is kept on {branch}. Back on {home}."))
+    out(t(msg, lang, id=item, branch=branch, home=home))
 
 
 def offer_resume(bid: str, left: str, lang: str, ask: bool) -> bool:
@@ -159,11 +161,14 @@ def fixed_already(more: bool, lang: str) -> None:
         else t("Your code and the fix differ in nothing that changes behaviour (comments and spacing aside).", lang))
 
 
-def run_header(b: Break, lang: str) -> None:
+def run_header(session, b: Break, lang: str) -> None:
     from lynx.term.console import flush
     from lynx.term.text import rule
 
-    out(style(rule(t("lynx run — break {id}: {program}", lang, id=b.id, program=" ".join(b.observe))), dim=True))
+    program = " ".join(b.observe)
+    head = (t("lynx run — practice: {program}", lang, program=program) if session.kind == "practice"
+            else t("lynx run — break {id}: {program}", lang, id=b.id, program=program))
+    out(style(rule(head), dim=True))
     flush()
 
 
@@ -179,5 +184,105 @@ def run_footer(seen, lang: str) -> None:
         what = t("The program stopped with exit status {status}: read the last lines above (a traceback ends with "
                  "the error). Was that your prediction?", lang, status=seen.status)
     out(style(rule(t("end of the program", lang)), dim=True))
-    for line in wrap(what) + wrap(t("Next: `lynx hint` for a hint, `lynx check` to test a fix.", lang)):
+    lines = wrap(what)
+    shown = _measured_text(seen, lang)
+    if shown:
+        lines += wrap(shown)
+    for line in lines + wrap(t("Next: `lynx hint` for a hint, `lynx check` to test a fix.", lang)):
         out(line)
+
+
+def _measured_text(seen, lang: str) -> str | None:
+    """What the break's outcome reads in this run: the number measured, or the option that held."""
+    from lynx.activities.outcomes import measured, observe
+    from lynx.content.outcome import LETTERS
+
+    o = seen.brk.outcome
+    if o is None:
+        return None
+    got = measured(o, observe(seen.status, seen.output))
+    if o.numeric:
+        if got.value is None:
+            return t("This run measured no {quantity}.", lang, quantity=text(o.quantity, lang))
+        return t("Measured: {quantity} = {value}.", lang, quantity=text(o.quantity, lang), value=f"{got.value:g}")
+    if got.option is None:
+        return t("This run matches none of the break's options.", lang)
+    return t("This run matches option ({letter}): {text}", lang, letter=LETTERS[got.option],
+             text=text(o.options[got.option].text, lang))
+
+
+def ask_expectation(b: Break, lang: str):
+    """The scored prediction, asked after the free text: an option's letter (or the number), then how sure."""
+    from lynx.activities.predictions import Expectation, parse_expect
+    from lynx.content.outcome import LETTERS
+    from lynx.core.errors import LynxError
+    from lynx.term.prompts import ask_line
+    from lynx.term.text import wrap
+
+    o = b.outcome
+    if o.numeric:
+        for line in wrap(t("And as a number: {quantity}?", lang, quantity=text(o.quantity, lang))):
+            out(line)
+        label = t("Your number", lang)
+    else:
+        for line in wrap(text(o.question, lang) if o.question else t("Which of these will happen?", lang)):
+            out(line)
+        for i, option in enumerate(o.options):
+            for line in wrap(text(option.text, lang), "     ", first=f"  {LETTERS[i]}) "):
+                out(line)
+        label = t("Your option (a-{last})", lang, last=LETTERS[len(o.options) - 1])
+    while True:
+        try:
+            answer = ask_line(label, t("(an answer, or Ctrl-C to cancel)", lang))
+        except (EOFError, KeyboardInterrupt):
+            raise LynxError("no answer given, the break was not applied", f"run `lynx break {b.id}` again when ready",
+                            code=1) from None
+        try:
+            option, value = parse_expect(b, answer)
+            break
+        except LynxError as exc:
+            out(style(f"  {exc.message}", fg="yellow"))
+    return Expectation(option, value, ask_confidence(lang))
+
+
+def ask_confidence(lang: str) -> int:
+    from lynx.activities.predictions import parse_confidence
+    from lynx.core.errors import LynxError
+    from lynx.term.prompts import ask_line
+
+    while True:
+        try:
+            answer = ask_line(t("How sure are you, 50-100 %", lang), t("(a number from 50 to 100)", lang))
+        except (EOFError, KeyboardInterrupt):
+            raise LynxError("no confidence given, the break was not applied", "run `lynx break` again when ready",
+                            code=1) from None
+        try:
+            return parse_confidence(answer)
+        except LynxError as exc:
+            out(style(f"  {exc.message}", fg="yellow"))
+
+
+def practice(due, session, lang: str) -> None:
+    from lynx.core.clock import minute
+    from lynx.term.text import wrap
+
+    if session is None:
+        if not due.finished_any:
+            msg = t("Nothing to practise yet: a break comes back here once you finish it (`lynx break 13`).", lang)
+        elif due.next_at is not None:
+            msg = t("Nothing is due for practice now; the next break comes back on {when}.", lang,
+                    when=minute(due.next_at))
+        else:
+            msg = t("Nothing is due for practice now.", lang)
+        for line in wrap(msg):
+            out(line)
+        return
+    lines = [t("Something is wrong in src/minimodel (practice on branch {branch}).", lang, branch=session.branch),
+             t("`lynx run` shows what it does; diagnose it from that. `lynx hint` when stuck, `lynx check` to test your "
+               "fix, `lynx done` when it passes.", lang)]
+    if due.waiting:
+        lines.append(nt("{n} more break is due after this one.", "{n} more breaks are due after this one.", due.waiting,
+                        lang))
+    for msg in lines:
+        for line in wrap(msg):
+            out(line)

@@ -26,10 +26,36 @@ def words(lang: str) -> dict[str, str]:
             "score": t("score", lang), "phase": t("phase", lang)}
 
 
+def show_scored(sc: dict[str, Any], lang: str) -> None:
+    """The scored predictions: the Brier score, the log-ratio error of numbers, and the reliability diagram."""
+    from lynx.i18n import number
+
+    out(style(t("Scored predictions", lang), bold=True))
+    out(t("{n} scored, {right} right — Brier score {brier} (0 is perfect; always saying 50 % scores 0.25)", lang,
+          n=sc["n"], right=sc["right"], brier=number(sc["brier"], lang, 3)))
+    if sc["log_error"] is not None:
+        out(t("numbers: mean log-ratio error {error} over {n} (0 is exact; 0.22 is 25 % off)", lang,
+              error=number(sc["log_error"], lang), n=sc["numbers"]))
+    out("")
+    out(style(f"{t('confidence', lang):>11} {t('predictions', lang):>12}  {t('right', lang)}", dim=True))
+    for b in sc["bins"]:
+        rate = b["hit_rate"]
+        shown = "" if rate is None else f"{_bar(rate)} {_pct(rate):>5}"
+        top = b["high"] if b["high"] >= 100 else b["high"] - 1
+        out(f"{b['low']:>5}-{top:<3}% {b['n']:>12}  {shown}")
+    out(style(t("Well calibrated: each bin's share right is close to its confidence.", lang), dim=True))
+    for p, row in sc["phases"].items():
+        out(f"  {t('phase', lang)} {p}: {row['n']} · Brier {number(row['brier'], lang, 3)}")
+
+
 def show(data: dict[str, Any], lang: str) -> None:
     w = words(lang)
     o = data["overall"]
     out(style(t("Predictions of {who}", lang, who=data["learner"]), bold=True))
+    sc = data.get("scored") or {}
+    if sc.get("n"):
+        show_scored(sc, lang)
+        out("")
     if not o["rated"]:
         out(t("No prediction rated yet: after `lynx done`, say whether yours was right (y / partly / n).", lang))
         return
@@ -65,7 +91,7 @@ def plot(data: dict[str, Any], path: Path, lang: str) -> Path:
         raise LynxError("--plot needs matplotlib, which is not installed",
                         "install the extra: pip install 'lynx-course[plot]'") from None
     w = words(lang)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(14, 4))
     times = data["over_time"]
     if times:
         ax1.plot([x["period"] for x in times], [x["score"] for x in times], marker="o")
@@ -81,6 +107,17 @@ def plot(data: dict[str, Any], path: Path, lang: str) -> Path:
         bottom = [b + v for b, v in zip(bottom, vals)]
     ax2.set_title(w["phase"])
     ax2.legend()
+    # The reliability diagram: confidence against the share right, per bin; on the diagonal is well calibrated.
+    bins = [b for b in (data.get("scored") or {}).get("bins", []) if b["n"]]
+    ax3.plot([0.5, 1.0], [0.5, 1.0], linestyle="--", color="grey")
+    if bins:
+        ax3.scatter([b["confidence"] for b in bins], [b["hit_rate"] for b in bins],
+                    s=[40 + 20 * b["n"] for b in bins], color="tab:blue")
+    ax3.set_xlim(0.45, 1.02)
+    ax3.set_ylim(-0.02, 1.02)
+    ax3.set_xlabel(t("confidence", lang))
+    ax3.set_ylabel(t("share right", lang))
+    ax3.set_title(t("Reliability of scored predictions", lang))
     fig.suptitle(t("Predictions of {who}", lang, who=data["learner"]))
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

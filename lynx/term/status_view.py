@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from lynx.activities.status import PhaseDetail, PhaseRow, Status
-from lynx.i18n import N_, t, tc
+from lynx.i18n import N_, nt, t, tc
 from lynx.term.console import out, style
 
 
@@ -28,7 +28,7 @@ def as_json(status: Status) -> dict[str, Any]:
                   if v is not None or k not in ("hints_taken", "hints_total", "fix_applied")}
     return {"learner": status.learner, "workspace": status.workspace, "lang": status.lang, "active": active,
             "phases": [row_json(r) for r in status.phases], "phases_total": status.phases_total,
-            "next": next_text(status)}
+            "practice_due": status.practice_due, "next": next_text(status)}
 
 
 def _bar(fraction: float, width: int = 12) -> str:
@@ -45,7 +45,8 @@ def show(status: Status) -> None:
     a = status.active
     if a:
         active = {"break": N_("Active break: {id} — {title} on {branch}"),
-                  "build": N_("Active build: {id} — {title} on {branch}")}
+                  "build": N_("Active build: {id} — {title} on {branch}"),
+                  "practice": N_("Active practice on {branch}: something is wrong in src/minimodel")}
         line = t(active.get(a.kind, N_("Active {kind}: {id} — {title} on {branch}")), lang, kind=a.kind, id=a.id,
                  title=a.title, branch=a.branch)
         if a.hints_total is not None:
@@ -75,6 +76,10 @@ def show(status: Status) -> None:
     legend = t("breaks: done/all (s: with the solution shown) · cards: mastered/all (+due today)", lang)
     for ln in wrap(legend):
         out(style(ln, dim=True))
+    if status.practice_due:
+        for ln in wrap(nt("{n} finished break is due for practice: `lynx practice`.",
+                          "{n} finished breaks are due for practice: `lynx practice`.", status.practice_due, lang)):
+            out(ln)
     if status.phases_total > len(status.phases):
         out(t("    … and {n} more phases: `lynx phases` lists them all", lang, n=status.phases_total - len(status.phases)))
     out("")

@@ -18,6 +18,7 @@ import numpy as np
 
 from minimodel.nn.attention import scaled_dot_product_attention
 from minimodel.tensor import Tensor
+from minimodel.programs.measure import lynx_measure
 
 T = 16
 BATCH = 64
@@ -50,6 +51,8 @@ def main(argv: list[str] | None = None) -> dict[int, dict[str, float]]:
         r = measure(d_k, args.seed)
         results[d_k] = r
         print(f"{d_k:>6}  {r['max_weight']:>16.4f}  {r['entropy']:>13.4f}  {r['saturated']:>10.1%}")
+        if d_k == 256:
+            lynx_measure("saturated_256", 100 * r["saturated"])
     return results
 
 

@@ -23,6 +23,7 @@ from minimodel.nn.embedding import Embedding
 from minimodel.nn.linear import Linear
 from minimodel.optim import AdamW
 from minimodel.tensor import Tensor, no_grad
+from minimodel.programs.measure import lynx_measure
 
 D = 32
 DILATIONS = (1, 2, 4, 8)
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> list[float]:
     future = [t for t in moved if t < 12]
     print(f"\nchanged input position 12; outputs that changed: {moved}")
     print(f"outputs BEFORE position 12 that changed (must be none): {future or 'none'}")
+    lynx_measure("earliest_changed", min(moved) if moved else 12)
 
     ids = ByteTokenizer().encode(load_corpus())
     rng = np.random.default_rng(args.seed)
@@ -89,6 +91,8 @@ def main(argv: list[str] | None = None) -> list[float]:
         losses.append(loss.item())
         if step % 10 == 0 or step == args.steps - 1:
             print(f"  step {step:3d}  loss {loss.item():.3f}")
+    if losses:
+        lynx_measure("final_loss", losses[-1])
     return losses
 
 

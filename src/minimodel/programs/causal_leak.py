@@ -16,6 +16,7 @@ import numpy as np
 
 from minimodel.nn.attention import causal_mask
 from minimodel.programs.tiny_gpt import changed_positions, tiny_gpt, train
+from minimodel.programs.measure import lynx_measure
 
 
 def main(argv: list[str] | None = None) -> list[float]:
@@ -32,9 +33,11 @@ def main(argv: list[str] | None = None) -> list[float]:
     print(f"\nchanged the token at position 8; outputs that changed: {moved}")
     early = [t for t in moved if t < 8]
     print(f"outputs before position 8 that changed (must be none): {early or 'none'}")
+    lynx_measure("earliest_changed", min(moved) if moved else 8)
     print(f"\ntraining a 1-block GPT on next-byte prediction; ln(256) = {np.log(256):.3f}")
     losses = train(model, args.steps, seed=args.seed)
     print(f"final loss {losses[-1]:.3f}")
+    lynx_measure("final_loss", losses[-1])
     return losses
 
 

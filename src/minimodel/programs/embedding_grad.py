@@ -17,6 +17,7 @@ import numpy as np
 
 from minimodel.data import ByteTokenizer, load_corpus, next_token_batch
 from minimodel.nn import Embedding
+from minimodel.programs.measure import lynx_measure
 
 
 def embedding_grad(emb: Embedding, ids: np.ndarray, upstream: np.ndarray) -> np.ndarray:
@@ -82,6 +83,9 @@ def main(argv: list[str] | None = None) -> float:
         print(f"{tok.decode([token])!r:>7} {counts[token]:>5} {a:>16.4f} {b:>13.4f} {a / b:>7.3f}")
     worst = float(np.abs(grad - expected).max())
     print(f"\nmax |backward - onehot^T G| over the whole table: {worst:.3e}")
+    top = np.argsort(-counts, kind="stable")[0]  # the most frequent byte of the batch
+    lynx_measure("top_token_ratio", np.linalg.norm(grad[top]) / np.linalg.norm(expected[top]))
+    lynx_measure("max_diff", worst)
     return worst
 
 

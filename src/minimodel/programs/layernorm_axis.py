@@ -18,6 +18,7 @@ import numpy as np
 from minimodel.nn.norm import LayerNorm
 from minimodel.programs.tiny_gpt import tiny_gpt, train
 from minimodel.tensor import Tensor, no_grad
+from minimodel.programs.measure import lynx_measure
 
 
 def main(argv: list[str] | None = None) -> list[float]:
@@ -42,12 +43,15 @@ def main(argv: list[str] | None = None) -> list[float]:
         x2[:, 5] += rng.normal(size=(2, 8))  # not a constant shift: LayerNorm ignores those
         moved = [t for t in range(6) if not np.allclose(ln(Tensor(x2)).data[:, t], y3[:, t])]
         print(f"    changed the input at position 5; positions whose output changed: {moved}")
+        lynx_measure("earliest_changed", min(moved) if moved else 5)
         one = ln(Tensor(x[:, :1])).data
         print(f"    a one-token sequence (2, 1, 8): output std over features {one[0, 0].std():.4f} (should be 1)")
+        lynx_measure("one_token_std", one[0, 0].std())
 
     print(f"\n(3) training a 1-block GPT on next-byte prediction; ln(256) = {np.log(256):.3f}")
     losses = train(tiny_gpt(args.seed), args.steps, seed=args.seed)
     print(f"final loss {losses[-1]:.3f}")
+    lynx_measure("final_loss", losses[-1])
     return losses
 
 

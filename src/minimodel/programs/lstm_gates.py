@@ -17,6 +17,7 @@ import numpy as np
 
 from minimodel.nn.rnn import LSTM
 from minimodel.tensor import Tensor, no_grad
+from minimodel.programs.measure import lynx_measure
 
 HIDDEN = 4
 STEPS = 12
@@ -70,6 +71,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"  {t:4d}   {a:+20.4f}   {b:+21.4f}")
     flips = sum(1 for a, b in zip(erase, erase[1:]) if a * b < 0)
     print(f"\n'erase' after {STEPS} steps: |c| = {abs(erase[-1]):.4f}, sign flips: {flips}")
+    lynx_measure("erase_abs", abs(erase[-1]))
+    lynx_measure("sign_flips", flips)
     return {"ranges": ranges, "keep": keep, "erase": erase}
 
 

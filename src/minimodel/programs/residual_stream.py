@@ -20,6 +20,7 @@ from minimodel.nn.config import BlockConfig
 from minimodel.nn.transformer import TransformerBlock
 from minimodel.programs.tiny_gpt import tiny_gpt, train
 from minimodel.tensor import Tensor, no_grad
+from minimodel.programs.measure import lynx_measure
 
 D = 32
 CONFIG = BlockConfig(d_model=D, n_heads=2)
@@ -45,6 +46,7 @@ def main(argv: list[str] | None = None) -> list[float]:
     with no_grad():
         gap = np.abs(block(Tensor(x)).data - x).max()
     print(f"(1) sub-layers silenced: max |block(x) - x| = {gap:.3g}   (0 means the block is the identity)")
+    lynx_measure("silenced_gap", gap)
 
     blocks = [TransformerBlock(CONFIG, rng=np.random.default_rng(args.seed + i), dtype=np.float64) for i in range(4)]
     h = Tensor(x, requires_grad=True)
@@ -61,6 +63,7 @@ def main(argv: list[str] | None = None) -> list[float]:
     print(f"\n(3) training a 4-block GPT on next-byte prediction; ln(256) = {np.log(256):.3f}")
     losses = train(tiny_gpt(args.seed, n_layers=4), args.steps, seed=args.seed)
     print(f"final loss {losses[-1]:.3f}")
+    lynx_measure("final_loss", losses[-1])
     return losses
 
 

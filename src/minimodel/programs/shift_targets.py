@@ -17,6 +17,7 @@ import numpy as np
 from minimodel.data import ByteTokenizer
 from minimodel.programs.tiny_gpt import tiny_gpt, train
 from minimodel.sample import generate
+from minimodel.programs.measure import lynx_measure
 
 PROMPT = "The lynx"
 
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> list[float]:
     model = tiny_gpt(args.seed)
     losses = train(model, args.steps, seed=args.seed)
     print(f"final loss {losses[-1]:.3f}")
+    lynx_measure("final_loss", losses[-1])
     tok = ByteTokenizer()
     out = generate(model, tok.encode(PROMPT), 40, greedy=True)
     print(f"\ngreedy continuation of {PROMPT!r}:\n  {tok.decode(out)!r}")

@@ -20,6 +20,7 @@ from minimodel.module import Module
 from minimodel.nn import Embedding, Linear, LMHead
 from minimodel.optim import AdamW
 from minimodel.tensor import Tensor, no_grad
+from minimodel.programs.measure import lynx_measure
 
 # The table has 512 rows: the 256 byte tokens plus room for 256 merges that a BPE tokenizer
 # would add later. The byte tokenizer only ever produces ids 0..255, so rows 256..511 are
@@ -106,6 +107,8 @@ def main(argv: list[str] | None = None) -> list[float]:
         x, y = next(data)
     if losses:
         print(f"first loss {losses[0]:.4f}  last loss {losses[-1]:.4f}  ln(V) {baseline:.4f}")
+        lynx_measure("first_loss", losses[0])
+        lynx_measure("last_loss", losses[-1])
     return losses
 
 

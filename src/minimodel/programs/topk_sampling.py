@@ -18,6 +18,7 @@ from minimodel.data import ByteTokenizer
 from minimodel.programs.tiny_gpt import tiny_gpt, train
 from minimodel.sample import generate, top_k_filter
 from minimodel.tensor import no_grad
+from minimodel.programs.measure import lynx_measure
 
 PROMPT = "The lynx walks through the "
 K = 5
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> dict:
     print("  5 most likely :", ", ".join(f"{show(i)} {p[i]:.3f}" for i in best))
     print("  top-k keeps   :", ", ".join(f"{show(i)} {p[i]:.2g}" for i in kept))
     print(f"  probability mass of the kept set: {p[kept].sum():.4f}")
+    lynx_measure("kept_mass", p[kept].sum())
 
     print(f"\ncontinuations with top_k={K}, temperature=0.8:")
     for seed in range(3):
