@@ -7,6 +7,7 @@ from lynx.content.breaks import Break
 from lynx.content.fields import text
 from lynx.i18n import N_, nt, t
 from lynx.term.console import console, out, style
+from lynx.term.text import headed
 
 
 def show_card(b: Break, lang: str) -> None:
@@ -105,7 +106,8 @@ def recap(ex, lang: str) -> None:
 
 def next_step(step, lang: str) -> None:
     if step is not None:
-        out(style(t("Next: ", lang), bold=True) + t(step.msgid, lang, **step.fields))
+        for line in headed(t("Next: ", lang), t(step.msgid, lang, **step.fields)):
+            out(line)
 
 
 def done(kind: str, item: str, home: str, outcome: str, lang: str) -> None:

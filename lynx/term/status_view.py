@@ -8,6 +8,7 @@ from typing import Any
 from lynx.activities.status import PhaseDetail, PhaseRow, Status
 from lynx.i18n import N_, nt, t, tc
 from lynx.term.console import out, style
+from lynx.term.text import headed
 
 
 def next_text(status: Status) -> str:
@@ -131,4 +132,5 @@ def phase_detail(d: PhaseDetail, lang: str) -> None:
         head = f"{kinds[item.kind]:<{kw}}  {item.id:<{iw}}  {state:<{sw}}  "
         out("\n".join(wrap(item.title, " " * len(head), first=head)) if item.title else head.rstrip())
     out("")
-    out(style(t("Next: ", lang), bold=True) + t(d.next.msgid, lang, **d.next.fields))
+    for line in headed(t("Next: ", lang), t(d.next.msgid, lang, **d.next.fields)):
+        out(line)
