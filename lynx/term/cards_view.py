@@ -29,7 +29,7 @@ from lynx.i18n import t, tc
 from lynx.learner import cardstates
 from lynx.learner.workspace import Workspace
 from lynx.term.console import out, style
-from lynx.term.text import wrap as text_wrap
+from lynx.term.text import say, wrap as text_wrap
 
 
 class Stop(Exception):
@@ -96,7 +96,7 @@ def spaced(ws: Workspace, cards: list[Card], lang: str, new_limit: int) -> dict[
             if parse_time(entry.due) < end_of_day:
                 todo.append((c, "again"))
         out("")
-        out(t("Done for today: {n} reviews. `lynx cards --stats` shows what comes next.", lang, n=done))
+        say(t("Done for today: {n} reviews. `lynx cards --stats` shows what comes next.", lang, n=done))
     except Stop:
         out(t("Stopped; what you did is saved.", lang))
     return {"reviewed": done, "due": len(due), "new": len(fresh)}
