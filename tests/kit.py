@@ -79,11 +79,16 @@ def attempts(ws: Path, learner: str = "borja") -> list[dict]:
 def tree(ws: Path) -> dict[str, bytes]:
     """Every file of the working tree except git's and lynx's private folders."""
     out = {}
-    for p in ws.rglob("*"):
-        rel = p.relative_to(ws).as_posix()
-        if rel.startswith((".git/", ".lynx/")) or "__pycache__" in rel or ".pytest_cache" in rel or not p.is_file():
-            continue
-        out[rel] = p.read_bytes()
+    skip = {"__pycache__", ".pytest_cache"}
+    for folder, dirs, files in os.walk(ws):  # git's and lynx's folders pruned, not walked and filtered
+        here = Path(folder)
+        if here == ws:
+            dirs[:] = [d for d in dirs if d not in (".git", ".lynx")]
+        dirs[:] = [d for d in dirs if d not in skip]
+        for name in files:
+            p = here / name
+            if p.is_file():
+                out[p.relative_to(ws).as_posix()] = p.read_bytes()
     return out
 
 

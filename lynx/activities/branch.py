@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from lynx.content.course import bundled
 from lynx.core import clock
 from lynx.core.errors import LynxError
+from lynx.core.files import Journal
 from lynx.learner import active_session
 from lynx.learner.active_session import ACTIVE, ENDING, STARTING, Session
 from lynx.learner.workspace import Workspace
@@ -79,13 +80,38 @@ def _refuse_dirty(repo: Repo, files: Sequence[str], label: str) -> None:
         )
 
 
+class Undo:
+    """``with Undo(repo, files) as undo: ... start(..., undo=undo)``: a start that fails anywhere inside (a full
+    disk, an I/O error, git refusing, Ctrl-C) is undone whole — the notes and progress lynx wrote, its commit
+    of the notes, the branch it made, the state file, the index — so the workspace is as it was. When the undo
+    itself cannot finish, the state file says "starting" and `lynx recover` ends the job."""
+
+    def __init__(self, repo: Repo, files: Sequence[str]) -> None:
+        self.repo, self.files = repo, list(files)
+        self.drop: str | None = None  # the branch this start made
+        self.journal = Journal()
+
+    def __enter__(self) -> "Undo":
+        self.snap = self.repo.snapshot()
+        self.journal.__enter__()
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        self.journal.__exit__(kind, exc, tb)
+        if kind is not None and self.repo.rollback(self.snap, self.files, self.drop):
+            self.journal.undo()
+        return False
+
+
 def start(ws: Workspace, repo: Repo, *, kind: str, item_id: str, phase: str, title: str, files: Sequence[str],
           patch: Path, fix_patch: Path | None, reference: bool, home: str, notes_changed: bool,
-          folder: str | None = None) -> Session:
+          folder: str | None = None, undo: Undo | None = None) -> Session:
     """Apply ``patch`` on a new branch `lynx/<kind>/<id>` and record the session in `.lynx/state.json`.
 
     ``notes_changed``: the caller has just written the learner's notes (they are committed without asking
     git first). ``folder``: the content folder's name (`13-00-tied-vocab`), so later commands find it directly.
+    ``undo``: the caller's :class:`Undo` (it learns the branch's name); without one, a failure while applying
+    is undone here.
     """
     message = f"lynx: notes before {kind} {item_id}"
     if notes_changed:
@@ -94,6 +120,8 @@ def start(ws: Workspace, repo: Repo, *, kind: str, item_id: str, phase: str, tit
         repo.commit_only(learner_paths(ws), message)
     base = repo.head()
     branch = _free_branch(repo, f"lynx/{kind}/{item_id}")
+    if undo is not None:
+        undo.drop = branch
     session = Session(kind=kind, id=item_id, phase=phase, title=title, branch=branch, home=home, base=base,
                       files=list(files), reference=reference, started=clock.stamp(), learner=ws.learner,
                       stage=STARTING, dir=folder)
@@ -105,7 +133,8 @@ def start(ws: Workspace, repo: Repo, *, kind: str, item_id: str, phase: str, tit
         repo.apply(patch)
         repo.commit_paths(files, f"lynx: {kind} {item_id} — {title}")
     except BaseException:
-        _undo_start(ws, repo, session)
+        if undo is None:
+            _undo_start(ws, repo, session)
         raise
     session.commit = repo.head()
     if fix_patch is None and not reference:
@@ -201,6 +230,11 @@ def finish(ws: Workspace, repo: Repo, session: Session, why: str, record: Callab
     elif repo.branch() != session.home:
         raise LynxError(f"{session.kind} {session.id} was being closed; you are on {repo.branch() or 'a detached HEAD'}",
                         f"`git switch {session.home}`, then `lynx recover`")
-    record()
+    with Journal() as journal:  # the outcome goes into progress, notes and card states all at once, or not at all:
+        try:                     # a rerun records it again (once: record() knows it was recorded)
+            record()
+        except BaseException:
+            journal.undo()
+            raise
     repo.commit_only(learner_paths(ws), f"lynx: {session.kind} {session.id} {why}")
     active_session.clear(ws.state_dir)

@@ -91,24 +91,31 @@ def begin(ws: Workspace, plan: BreakPlan, prediction: str | None, lang: str, res
         prediction = plan.left_prediction
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         branch.recheck(ws, repo, b.files, plan.home, plan.base, f"break {b.id}")
-        extra = [t("_(your attempt on {branch}, resumed)_", lang, branch=plan.left)] if resume else []
-        if expectation is not None:
-            extra.append(expected_line(b, expectation, lang))
-        notes.write_prediction(ws, b.phase, b.id, text(b.title, lang), prediction, lang, extra)
-        data = progress.load(ws.learner_dir, ws.learner)
-        record = data.brk(b.id)
-        record.attempts.append(BreakAttempt(
-            started=clock.stamp(), prediction=prediction, hints=record.hints,
-            expect=expectation.shown if expectation else None,
-            confidence=expectation.confidence if expectation else None))
-        progress.save(ws.learner_dir, data)
-        session = branch.start(ws, repo, kind="break", item_id=b.id, phase=b.phase, title=text(b.title, "en"),
-                               files=b.files, patch=b.patch, fix_patch=b.fix_patch, reference=plan.reference,
-                               home=plan.home, notes_changed=True, folder=b.dir.name)
-        if resume:
-            repo.restore_from(plan.left, b.files)
-            repo.commit_only(b.files, f"lynx: your attempt on break {b.id} from {plan.left}, resumed")
-        return session
+        with branch.Undo(repo, b.files) as undo:
+            return _begin(ws, repo, plan, prediction, lang, resume, expectation, undo)
+
+
+def _begin(ws: Workspace, repo, plan: BreakPlan, prediction: str | None, lang: str, resume: bool,
+           expectation: Expectation | None, undo: "branch.Undo") -> Session:
+    b = plan.brk
+    extra = [t("_(your attempt on {branch}, resumed)_", lang, branch=plan.left)] if resume else []
+    if expectation is not None:
+        extra.append(expected_line(b, expectation, lang))
+    notes.write_prediction(ws, b.phase, b.id, text(b.title, lang), prediction, lang, extra)
+    data = progress.load(ws.learner_dir, ws.learner)
+    record = data.brk(b.id)
+    record.attempts.append(BreakAttempt(
+        started=clock.stamp(), prediction=prediction, hints=record.hints,
+        expect=expectation.shown if expectation else None,
+        confidence=expectation.confidence if expectation else None))
+    progress.save(ws.learner_dir, data)
+    session = branch.start(ws, repo, kind="break", item_id=b.id, phase=b.phase, title=text(b.title, "en"),
+                           files=b.files, patch=b.patch, fix_patch=b.fix_patch, reference=plan.reference,
+                           home=plan.home, notes_changed=True, folder=b.dir.name, undo=undo)
+    if resume:
+        repo.restore_from(plan.left, b.files)
+        repo.commit_only(b.files, f"lynx: your attempt on break {b.id} from {plan.left}, resumed")
+    return session
 
 
 def reset(ws: Workspace) -> bool:
@@ -120,13 +127,14 @@ def reset(ws: Workspace) -> bool:
         session, b = active(ws)
         branch.require_on_branch(repo, session, "`lynx reset`")
         branch.save_work(repo, session, "saved before reset")
-        changed = repo.differs(session.commit, session.files)
-        if changed:
-            repo.restore_from(session.commit, session.files)
-            repo.commit_paths(session.files, f"lynx: break {b.id} reset to its broken code (your attempt is the commit "
-                                             "before)")
-        session.passed_digest = None
-        active_session.save(ws.state_dir, session)
+        with branch.Undo(repo, session.files):  # reset and recorded, or not at all
+            changed = repo.differs(session.commit, session.files)
+            if changed:
+                repo.restore_from(session.commit, session.files)
+                repo.commit_paths(session.files, f"lynx: break {b.id} reset to its broken code (your attempt is the "
+                                                 "commit before)")
+            session.passed_digest = None
+            active_session.save(ws.state_dir, session)
     return changed
 
 

@@ -39,12 +39,13 @@ def begin(ws: Workspace, b: Build, reference: bool) -> Session:
 
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         home, _ = branch.preflight(ws, repo, list(b.files), b.stub, reference, label=f"build {b.id}")
-        session = branch.start(ws, repo, kind="build", item_id=b.id, phase=b.phase, title=text(b.title, "en"),
-                               files=list(b.files), patch=b.stub, fix_patch=None, reference=reference, home=home,
-                               notes_changed=False)
-        data = progress.load(ws.learner_dir, ws.learner)
-        data.build(b.id).started = session.started
-        progress.save(ws.learner_dir, data)
+        with branch.Undo(repo, list(b.files)) as undo:
+            session = branch.start(ws, repo, kind="build", item_id=b.id, phase=b.phase, title=text(b.title, "en"),
+                                   files=list(b.files), patch=b.stub, fix_patch=None, reference=reference, home=home,
+                                   notes_changed=False, undo=undo)
+            data = progress.load(ws.learner_dir, ws.learner)
+            data.build(b.id).started = session.started
+            progress.save(ws.learner_dir, data)
     return session
 
 

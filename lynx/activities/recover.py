@@ -50,8 +50,9 @@ def _learner_state_files(ws: Workspace) -> list[Path]:
 
 
 def _keep_aside(path: Path) -> Path:
+    """A copy of the damaged file beside it (the original stays until its replacement is written)."""
     aside = path.with_name(f"{path.name}.corrupt-{clock.now().strftime('%Y%m%d-%H%M%S')}")
-    path.rename(aside)
+    atomic_write_bytes(aside, path.read_bytes())
     return aside
 
 
@@ -81,11 +82,13 @@ def recover(ws: Workspace) -> list[Message]:
                 done.append(Message("{file} was corrupt: restored the last committed version (the broken one is {aside})",
                                     file=rel, aside=aside.name))
             else:
+                path.unlink()
                 done.append(Message("{file} was corrupt and has no good committed version: moved aside to {aside}", file=rel,
                                     aside=aside.name))
         state_file = active_session.path(ws.state_dir)
         if state_file.exists() and _corrupt(state_file):
             aside = _keep_aside(state_file)
+            state_file.unlink()
             done.append(Message("{file} was corrupt: moved aside to {aside}", file=str(state_file.relative_to(ws.root)),
                                 aside=aside.name))
         raw = read_json(state_file, default=None)

@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 from lynx.core.errors import LynxError
+from lynx.core.faults import fault
+from lynx.core.files import atomic_write_text
 from lynx.i18n import choices, languages
 from lynx.learner.workspace import LEARNER_RE, write_config
 
@@ -38,14 +40,14 @@ def create(target: Path, learner: str, lang: str, source: Path) -> Path:
         target.mkdir(parents=True, exist_ok=True)
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
         for part in COURSE_PARTS:
+            fault("copy", target / part)
             shutil.copytree(source / part, target / part, ignore=ignore)
-        (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+        atomic_write_text(target / ".gitignore", GITIGNORE)
         write_config(target, learner, lang)
         learner_dir = target / "learners" / learner
         learner_dir.mkdir(parents=True, exist_ok=True)
-        (learner_dir / "README.md").write_text(
-            f"# {learner}\n\nYour notes, predictions, quiz attempts and progress live here. lynx only appends.\n",
-            encoding="utf-8")
+        atomic_write_text(learner_dir / "README.md",
+                          f"# {learner}\n\nYour notes, predictions, quiz attempts and progress live here. lynx only appends.\n")
         reposmod.init(target)
         with reposmod.open_repo(target) as repo:
             repo.run("add", "--all", "--", ".")

@@ -9,7 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from lynx.core.errors import LynxError
-from lynx.core.faults import checkpoint
+from lynx.core.faults import checkpoint, fault
+
+# The files written since a journal began, with what they held before (None: there was no file), so that
+# a command that fails half-way puts back what it wrote (:class:`Journal`). None: no journal is open.
+_journal: list[tuple[Path, bytes | None]] | None = None
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -17,7 +21,14 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, journal: bool = True) -> None:
+    """``journal``: an open :class:`Journal` may put the file back (False for git's own files)."""
+    if journal and _journal is not None and all(p != path for p, _ in _journal):
+        _journal.append((path, _old_bytes(path)))
+    _write(path, data)
+
+
+def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # Our own unique name, not tempfile.mkstemp: `import tempfile` pulls in random and _sha512 (3-8 ms of
     # every `lynx hint`). O_EXCL still refuses to reuse a name.
@@ -28,6 +39,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        fault("write", path)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -98,3 +110,49 @@ def require_utf8(path: Path, data: bytes | None = None) -> None:
     except UnicodeDecodeError as exc:
         raise LynxError(f"{path} is not UTF-8 text (byte {exc.start})",
                         f"convert it, e.g. `iconv -f latin1 -t utf-8 {path.name} > tmp && mv tmp {path.name}`") from None
+
+
+def _old_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+class Journal:
+    """``with Journal() as j:`` remembers every file lynx writes inside; ``j.undo()`` puts each back as it was.
+
+    The caller decides when to undo: only once whatever else the step changed (git) is undone too, so
+    that the files never disagree with the repository. An undo that fails leaves the rest for `lynx recover`.
+    """
+
+    def __enter__(self) -> "Journal":
+        global _journal
+        self.outer, _journal = _journal, []
+        self.entries = _journal
+        return self
+
+    def __exit__(self, *exc) -> None:
+        global _journal
+        _journal = self.outer
+        if self.outer is not None:  # nested: the outer journal can undo these too
+            self.outer.extend(e for e in self.entries if all(p != e[0] for p, _ in self.outer))
+
+    def undo(self) -> bool:
+        """Put every written file back; False if one could not be (the error is not raised: the first one is)."""
+        global _journal
+        saved, _journal = _journal, None
+        ok = True
+        try:
+            for path, old in reversed(self.entries):
+                try:
+                    if old is None:
+                        path.unlink(missing_ok=True)
+                    else:
+                        _write(path, old)
+                except OSError:
+                    ok = False
+            self.entries.clear()
+        finally:
+            _journal = saved
+        return ok

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple, Sequence
 
 from lynx.core.errors import LynxError
-from lynx.core.faults import checkpoint
+from lynx.core.faults import checkpoint, fault
 
 # Hooks off for lynx's own calls: a learner's pre-commit hook must not block or alter a break commit.
 # No auto-maintenance after lynx's small commits (one extra process each): the learner's own commits
@@ -64,6 +64,7 @@ def run(args: Sequence[str], cwd: Path | None, *, env: dict[str, str] | None = N
     ``runner``: a ``git.Git`` bound to the repository (a workspace's ``Repo.git``), else one is made for ``cwd``.
     """
     global _fallback_ident
+    fault(f"git {args[0]}", cwd)
     result = _execute(args, cwd, env, timeout, binary, runner)
     if (result.status != 0 and args[0] in WRITES_IDENTITY and not _fallback_ident
             and any(m in _text(result.err) for m in NO_IDENT)):

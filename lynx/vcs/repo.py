@@ -10,10 +10,18 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 from lynx.core.errors import LynxError
 from lynx.vcs import git as gitrun
+
+class Snapshot(NamedTuple):
+    """Where the repository stood before lynx changed it: the branch, its commit, the index's bytes."""
+
+    branch: str
+    head: str
+    index: bytes | None
+
 
 IN_PROGRESS = (("MERGE_HEAD", "a merge"), ("rebase-merge", "a rebase"), ("rebase-apply", "a rebase"),
                ("CHERRY_PICK_HEAD", "a cherry-pick"), ("REVERT_HEAD", "a revert"))
@@ -138,9 +146,10 @@ class Repo:
         changes = self.changes(paths) if changes is None else changes
         if not changes:
             return False
-        if any(code == "??" for code, _ in changes):  # `commit --only` takes tracked files only
-            self.run("add", "--", *paths)
-        self.commit_paths(paths, message)
+        if not any(code == "??" for code, _ in changes):
+            self.commit_paths(paths, message)
+            return True
+        self.add_and_commit(paths, message)  # `commit --only` takes tracked files only
         return True
 
     def commit_paths(self, paths: Sequence[str], message: str) -> None:
@@ -148,9 +157,63 @@ class Repo:
         self.run("commit", "--quiet", "--no-verify", "--only", "-m", message, "--", *paths)
 
     def add_and_commit(self, paths: Sequence[str], message: str) -> None:
-        """Commit ``paths``, untracked files among them included, when the caller knows they changed."""
-        self.run("add", "--", *paths)
-        self.commit_paths(paths, message)
+        """Commit ``paths``, untracked files among them included, when the caller knows they changed.
+
+        A commit that fails leaves the index as it was: nothing lynx added stays staged for the learner."""
+        saved = self.index_bytes()
+        try:
+            self.run("add", "--", *paths)
+            self.commit_paths(paths, message)
+        except (LynxError, OSError):
+            self.put_index(saved)
+            raise
+
+    # -- undo (only of what lynx itself changed a moment ago, under its lock) -------------------
+    def index_bytes(self) -> bytes | None:
+        try:
+            return (Path(self.r.git_dir) / "index").read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def put_index(self, data: bytes | None) -> bool:
+        """Put the index back as ``data`` (read by :meth:`index_bytes`); False when git holds it now."""
+        from lynx.core.files import atomic_write_bytes
+
+        gitdir = Path(self.r.git_dir)
+        if data is None or (gitdir / "index.lock").exists():
+            return False
+        try:
+            atomic_write_bytes(gitdir / "index", data, journal=False)
+        except OSError:
+            return False
+        return True
+
+    def snapshot(self) -> Snapshot:
+        home = self.branch()
+        if home is None:
+            raise LynxError("HEAD is detached (you are not on a branch)", "switch to your branch first, e.g. `git switch main`")
+        return Snapshot(home, self.head(), self.index_bytes())
+
+    def rollback(self, snap: Snapshot, files: Sequence[str], drop: str | None = None) -> bool:
+        """Undo lynx's own changes since ``snap``: back on its branch, the branch back at its commit, ``files``
+        (clean then) as they were, branch ``drop`` deleted, the index as it was. False if a step failed
+        (what is left is for `lynx recover`)."""
+        try:
+            if self.branch() != snap.branch:
+                self.restore_head(files)
+                if self.switch(snap.branch) is not None:
+                    return False
+            now = self.branch_commit(snap.branch)
+            if now is not None and now != snap.head:
+                self.run("update-ref", "-m", "lynx: undo a command that failed", f"refs/heads/{snap.branch}",
+                         snap.head, now)
+            if files:
+                self.run("checkout", snap.head, "--", *files)
+            if drop and self.branch_exists(drop) and drop != snap.branch:
+                self.run("branch", "-D", drop)
+            return self.put_index(snap.index)
+        except (LynxError, OSError):
+            return False
 
     def new_branch(self, name: str, at: str) -> None:
         """`git switch -c NAME` from commit ``at`` (HEAD): the same refs and reflog entries, but by plumbing.
