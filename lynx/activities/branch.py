@@ -38,14 +38,10 @@ def refuse_if_active(ws: Workspace) -> None:
 def preflight(ws: Workspace, repo: Repo, files: Sequence[str], patch: Path, reference: bool, label: str) -> tuple[str, str]:
     """Check everything before asking anything: returns the learner's branch (home) and its commit."""
     refuse_if_active(ws)
+    repo.require_idle()
     home = repo.branch()
-    if home is None:
-        raise LynxError("HEAD is detached (you are not on a branch)", "switch to your branch first, e.g. `git switch main`")
-    if home.startswith("lynx/"):
+    if home is None or home.startswith("lynx/"):
         raise LynxError(f"you are on lynx's branch {home}, not your own", "switch to your branch, e.g. `git switch main`")
-    busy = repo.in_progress()
-    if busy:
-        raise LynxError(f"git is in the middle of {busy}", "finish or abort it first (see `git status`)")
     base = repo.head()
     for rel in files:
         p = ws.root / rel
@@ -66,7 +62,8 @@ def recheck(ws: Workspace, repo: Repo, files: Sequence[str], home: str, base: st
     """Right before changing anything: what :func:`preflight` saw still holds (time passed while the
     learner wrote a prediction; another terminal may have moved on)."""
     refuse_if_active(ws)
-    if repo.branch() != home or repo.head() != base or repo.in_progress():
+    repo.require_idle()
+    if repo.branch() != home or repo.head() != base:
         raise LynxError(f"your branch moved while {label} was being prepared", "run the command again")
     _refuse_dirty(repo, files, label)
 
@@ -208,8 +205,12 @@ def finish(ws: Workspace, repo: Repo, session: Session, why: str, record: Callab
     Each step can be interrupted: the state says "ending" from the first write on, and running this
     again (`lynx recover`, `lynx done`, `lynx abort`) picks up where it stopped.
     """
+    if repo.in_progress():  # a rebase detaches HEAD: name the rebase, not the detached HEAD
+        repo.require_idle()
     if session.stage != ENDING:
         require_on_branch(repo, session, "`lynx done`" if why == "done" else "`lynx abort`")
+    repo.require_idle()  # before anything changes, "ending" included
+    if session.stage != ENDING:
         session.stage = ENDING
         active_session.save(ws.state_dir, session)
     if repo.branch() == session.branch:

@@ -125,6 +125,7 @@ def reset(ws: Workspace) -> bool:
 
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         session, b = active(ws)
+        repo.require_idle()
         branch.require_on_branch(repo, session, "`lynx reset`")
         branch.save_work(repo, session, "saved before reset")
         with branch.Undo(repo, session.files):  # reset and recorded, or not at all

@@ -41,6 +41,7 @@ def fix_apply(ws: Workspace) -> str:
 
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         session, b = active(ws)  # read under the lock: another writer may be changing it
+        repo.require_idle()
         branch.require_on_branch(repo, session, "`lynx fix --apply`")
         branch.save_work(repo, session, "saved before fix --apply")
         with branch.Undo(repo, session.files):  # the solution is applied and recorded, or not at all

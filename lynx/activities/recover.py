@@ -61,6 +61,8 @@ def recover(ws: Workspace) -> list[Message]:
     from lynx.vcs.repo import open_repo
 
     done: list[Message] = []
+    with open_repo(ws.root) as repo:
+        repo.require_idle()  # git in mid-operation, a detached HEAD, git's index lock: refuse before touching anything
     stale = ws.state_dir / "lock"
     if stale.exists():
         try:

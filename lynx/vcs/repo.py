@@ -23,8 +23,16 @@ class Snapshot(NamedTuple):
     index: bytes | None
 
 
-IN_PROGRESS = (("MERGE_HEAD", "a merge"), ("rebase-merge", "a rebase"), ("rebase-apply", "a rebase"),
-               ("CHERRY_PICK_HEAD", "a cherry-pick"), ("REVERT_HEAD", "a revert"))
+# What git leaves in .git while an operation waits for the learner, and how they finish or abort it.
+IN_PROGRESS = (("MERGE_HEAD", "a merge", "`git commit` to finish it, or `git merge --abort`"),
+               ("rebase-merge", "a rebase", "`git rebase --continue` to finish it, or `git rebase --abort`"),
+               ("rebase-apply", "a rebase or `git am`", "`git rebase --continue` (or `git am --continue`), or --abort"),
+               ("CHERRY_PICK_HEAD", "a cherry-pick", "`git cherry-pick --continue` to finish it, or `git cherry-pick --abort`"),
+               ("REVERT_HEAD", "a revert", "`git revert --continue` to finish it, or `git revert --abort`"),
+               ("sequencer", "a cherry-pick or revert of several commits", "`git cherry-pick --continue` (or `git revert "
+                "--continue`), or --abort"),
+               ("BISECT_LOG", "a bisect", "`git bisect reset` when you are done bisecting"))
+INDEX_LOCK_WAIT = 2.0  # seconds: another git process (an editor's `git status`) usually lets go at once
 
 
 @contextmanager
@@ -84,9 +92,32 @@ class Repo:
         return self.branch_commit(name) is not None
 
     def in_progress(self) -> str | None:
-        """A merge, rebase, cherry-pick or revert the learner is in the middle of."""
+        """A merge, rebase, cherry-pick, revert or bisect the learner is in the middle of."""
+        busy = self._busy()
+        return busy[0] if busy else None
+
+    def _busy(self) -> tuple[str, str] | None:
         gitdir = Path(self.r.git_dir)
-        return next((what for name, what in IN_PROGRESS if (gitdir / name).exists()), None)
+        return next(((what, how) for name, what, how in IN_PROGRESS if (gitdir / name).exists()), None)
+
+    def require_idle(self) -> None:
+        """Refuse, before anything changes, while git is in the middle of an operation, HEAD is detached, or
+        another git process holds the index: a commit, a switch or an apply would mix into it."""
+        import time
+
+        busy = self._busy()
+        if busy:
+            raise LynxError(f"git is in the middle of {busy[0]} in {self.root}", f"finish or abort it first: {busy[1]}")
+        if self.r.head.is_detached:
+            raise LynxError("HEAD is detached (you are not on a branch)",
+                            "switch to your branch first, e.g. `git switch main`")
+        lock = Path(self.r.git_dir) / "index.lock"
+        deadline = time.monotonic() + INDEX_LOCK_WAIT
+        while lock.exists():
+            if time.monotonic() > deadline:
+                raise LynxError(f"another git process is using this repository ({lock} exists)",
+                                f"wait for it to end; if no git is running, delete {lock}")
+            time.sleep(0.1)
 
     # -- questions that need a process -----------------------------------------------------
     def changes(self, paths: Sequence[str]) -> list[tuple[str, str]]:

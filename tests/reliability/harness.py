@@ -192,3 +192,17 @@ def locked_record(path: Path, update) -> None:
         data = json.loads(path.read_text()) if path.exists() else {}
         update(data)
         path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def fast_workspace(base: Path) -> Path:
+    """A workspace (learner borja) of phase 13 of the bundled course, checks and observation made fast, in
+    ``base``: small enough to copy for every case of a matrix."""
+    from kit import lynx
+
+    phase13_course(base / "course", fast=True)
+    root = base / "workspace"
+    r = lynx("init", str(root), "--learner", "borja", "--from", str(base / "course"), "--yes")
+    assert r.returncode == 0, r.stderr
+    git("repack", "-a", "-d", "-q", cwd=root)  # one pack, not hundreds of folders: each copy is quicker
+    git("prune-packed", cwd=root)
+    return root

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import (BREAK_FILE, JOURNAL, NOTES, STAGED_FILE, UNSTAGED_FILE, UNTRACKED_FILE, SCRATCH, add_learner_work, differences, fault_points, FIRED, in_process,
+from harness import (fast_workspace, BREAK_FILE, JOURNAL, NOTES, STAGED_FILE, UNSTAGED_FILE, UNTRACKED_FILE, SCRATCH, add_learner_work, differences, fault_points, FIRED, in_process,
                      lost, no_traceback, phase13_course, record, snapshot)
 from kit import git, lynx
 
@@ -111,13 +111,7 @@ SCENARIOS = {
 
 @pytest.fixture(scope="module")
 def course_ws(tmp_path_factory) -> Path:
-    """A workspace of phase 13 of the bundled course, checks and observation made fast (harness.py)."""
-    base = tmp_path_factory.mktemp("errno")
-    phase13_course(base / "course", fast=True)
-    root = base / "workspace"
-    r = lynx("init", str(root), "--learner", "borja", "--from", str(base / "course"), "--yes")
-    assert r.returncode == 0, r.stderr
-    return root
+    return fast_workspace(tmp_path_factory.mktemp("errno"))
 
 
 def _prepare(course_ws: Path, name: str, base: Path):
