@@ -33,7 +33,18 @@ def csv(rows: list[dict[str, Any]]) -> None:
     w = csvlib.writer(sys.stdout, lineterminator="\n")
     w.writerow(COLUMNS)
     for r in rows:
-        w.writerow(["" if r[c] is None else (cell(r, c) if c == "quiz" else r[c]) for c in COLUMNS])
+        w.writerow([csv_cell("" if r[c] is None else (cell(r, c) if c == "quiz" else r[c])) for c in COLUMNS])
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell from a learner's repository: control characters visible, and a leading = + - @ quoted, so a
+    spreadsheet shows the text instead of running it as a formula."""
+    if not isinstance(value, str):
+        return value
+    from lynx.core.untrusted import visible
+
+    value = visible(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def failures(failed: int, total: int) -> None:

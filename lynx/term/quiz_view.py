@@ -17,6 +17,7 @@ from lynx.content.quiz import LETTERS, Question
 from lynx.i18n import t
 from lynx.term.console import console, out, style
 from lynx.term.text import wrap
+from lynx.core.untrusted import visible
 
 
 def run(attempt: Attempt) -> int:
@@ -91,7 +92,7 @@ def ask(con: Any, step: Step, lang: str) -> Answer:
     while True:
         raw = input(prompt)
         if piped:  # echo, so a transcript of piped answers reads like a session
-            sys.stdout.write(raw + "\n")
+            sys.stdout.write(visible(raw) + "\n")
         try:
             return parse(q, raw, list(step.order))
         except InvalidAnswer as exc:
