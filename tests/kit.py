@@ -98,7 +98,10 @@ def tree_hash(ws: Path) -> str:
     for rel, data in sorted(tree(ws).items()):
         h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
     state = ws / ".lynx" / "state.json"
-    h.update(state.read_bytes() if state.exists() else b"-")
+    if state.is_dir():  # a damaged workspace may hold a folder there: its listing stands for it
+        h.update(b"dir:" + "\0".join(sorted(os.listdir(state))).encode())
+    else:
+        h.update(state.read_bytes() if state.exists() else b"-")
     if (ws / ".git").is_dir():
         for args in (("rev-parse", "HEAD"), ("symbolic-ref", "-q", "HEAD"), ("show-ref",), ("ls-files", "-s"),
                      ("stash", "list")):

@@ -13,7 +13,8 @@ from pathlib import Path
 from lynx.activities import branch
 from lynx.activities.checks import CheckResult, files_digest, run_break_check, run_check
 from lynx.activities.explaining import Explained, explained
-from lynx.activities.predictions import Expectation, expectation_of, expected_line, measured_line, score
+from lynx.activities.predictions import (Expectation, expectation_of, expected_line, measured_line,
+                                         require_prediction_size, score)
 from lynx.content.breaks import Break
 from lynx.content.course import resolve_break_id
 from lynx.content.fields import text
@@ -89,6 +90,7 @@ def begin(ws: Workspace, plan: BreakPlan, prediction: str | None, lang: str, res
         raise LynxError(f"there is no attempt of break {b.id} to resume", f"start it with `lynx break {b.id}`")
     if resume:
         prediction = plan.left_prediction
+    require_prediction_size(prediction)
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         branch.recheck(ws, repo, b.files, plan.home, plan.base, f"break {b.id}")
         with branch.Undo(repo, b.files) as undo:

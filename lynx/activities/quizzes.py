@@ -109,12 +109,21 @@ class Attempt:
 # --- scripted: answers as JSON on stdin ----------------------------------------------------
 
 
+MAX_ANSWERS_CHARS = 1_000_000  # all the answers piped to `lynx quiz --json`
+MAX_ANSWER_CHARS = 2_000       # one answer: a few words, or letters
+
+
 def read_json_answers(raw: str, quiz: Quiz) -> dict[str, str | None]:
     """Answers from JSON: ``{"q-13-01": "b", ...}``, ``{"answers": {...}}`` or ``[{"id":, "answer":}]``."""
     import json
 
+    if len(raw) > MAX_ANSWERS_CHARS:
+        raise LynxError(f"stdin: {len(raw)} characters of answers, over the limit of {MAX_ANSWERS_CHARS}",
+                        'pipe a mapping like {"q-13-01": "b", "q-13-02": "a,c"}')
     try:
         data = json.loads(raw) if raw.strip() else None
+    except RecursionError:
+        raise LynxError("stdin: the JSON is nested too deeply to be answers", 'pipe a mapping like {"q-13-01": "b"}') from None
     except json.JSONDecodeError as exc:
         raise LynxError(f"stdin is not valid JSON ({exc.msg} at line {exc.lineno})",
                         'pipe a mapping like {"q-13-01": "b", "q-13-02": "a,c"}') from None
@@ -138,6 +147,9 @@ def read_json_answers(raw: str, quiz: Quiz) -> dict[str, str | None]:
             value = str(value)
         elif value is not None and not isinstance(value, str):
             raise LynxError(f"stdin: answer to {qid} must be a string, a number or a list", 'e.g. "b", 2 or ["a", "c"]')
+        if value is not None and len(value) > MAX_ANSWER_CHARS:
+            raise LynxError(f"stdin: the answer to {qid} has {len(value)} characters, over the limit of {MAX_ANSWER_CHARS}",
+                            "a few words or letters are enough")
         out[str(qid)] = value
     return out
 

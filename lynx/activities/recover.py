@@ -29,11 +29,11 @@ def _corrupt(path: Path, text: str | None = None) -> bool:
         elif path.name == "quiz.yaml" and not text.endswith(attempts.TRAILER):
             return True  # cut short: YAML alone might read it as fewer attempts
         else:
-            import yaml
+            from lynx.content.fields import bounded_yaml
 
-            yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            bounded_yaml(text)
         return False
-    except (UnicodeDecodeError, ValueError, OSError):
+    except (UnicodeDecodeError, ValueError, OSError, RecursionError):
         return True
     except Exception as exc:  # yaml.YAMLError, without importing yaml for JSON files
         if type(exc).__module__.startswith("yaml"):

@@ -9,7 +9,7 @@ from lynx.core.errors import LynxError
 from lynx.core.faults import fault
 from lynx.core.files import atomic_write_text
 from lynx.i18n import choices, languages
-from lynx.learner.workspace import LEARNER_RE, write_config
+from lynx.learner.workspace import LEARNER_RULE, valid_learner, write_config
 
 COURSE_PARTS = ("phases", "breaks", "data", "src/minimodel")
 GITIGNORE = """# lynx's machine-local state and Python's caches
@@ -24,8 +24,9 @@ def create(target: Path, learner: str, lang: str, source: Path) -> Path:
     from lynx.vcs import git as gitrun
     from lynx.vcs import repo as reposmod
 
-    if not LEARNER_RE.match(learner):
-        raise LynxError(f"learner name {learner!r} is not valid", "use lowercase letters, digits and dashes, e.g. `borja`")
+    if not valid_learner(learner):
+        shown = learner if len(learner) <= 60 else learner[:60] + "…"
+        raise LynxError(f"learner name {shown!r} is not valid", f"use {LEARNER_RULE}, e.g. `borja`")
     if lang not in languages():
         raise LynxError(f"unknown language {lang!r}", f"use {choices()}")
     gitrun.require_git()

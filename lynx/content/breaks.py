@@ -13,7 +13,7 @@ from lynx.content.outcome import from_data as outcome_from_data
 
 BREAK_KEYS = ("id", "phase", "title", "summary", "files", "prompt", "symptom", "cause", "hints", "why",
               "observe", "check", "timeout", "cards", "outcome")
-BREAK_ID_RE = re.compile(r"^[a-z0-9]+-[a-z0-9]+$")
+BREAK_ID_RE = re.compile(r"^[a-z0-9]{1,16}-[a-z0-9]{1,32}\Z")
 MAX_PATCH_BYTES = 200_000
 
 

@@ -68,16 +68,27 @@ def write_json(path: Path, data: Any) -> None:
     atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+MAX_STATE_BYTES = 64 * 1024 * 1024  # a state file lynx wrote stays far below this; bigger is not lynx's
+
+
 def read_json(path: Path, default: Any = None) -> Any:
-    """Read a JSON state file; a missing file gives ``default``, a corrupt one a clear error."""
+    """Read a JSON state file; a missing file gives ``default``, a corrupt one a clear error (so does one too
+    big, or nested deeper than Python can read)."""
     try:
+        if path.stat().st_size > MAX_STATE_BYTES:
+            raise LynxError(f"{path} is over {MAX_STATE_BYTES // 2**20} MiB: lynx did not write that",
+                            "run `lynx recover` to restore it from git history")
         raw = path.read_bytes()
     except FileNotFoundError:
         return default
+    except IsADirectoryError:
+        raise LynxError(f"{path} is a folder, not a file", "move it aside, then run `lynx recover`") from None
     except OSError as exc:
         raise LynxError(f"cannot read {path}: {exc.strerror}", "check its permissions") from None
     try:
         return json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise LynxError(f"{path} is corrupt (nested too deeply)", "run `lynx recover` to restore it from git history") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LynxError(
             f"{path} is corrupt ({exc.__class__.__name__}: {exc})",

@@ -14,7 +14,7 @@ from lynx.core.errors import LynxError
 from lynx.learner import attempts
 from lynx.learner.cardstates import CardStates
 from lynx.learner.progress import Progress
-from lynx.learner.workspace import parse_config
+from lynx.learner.workspace import parse_config, valid_learner
 from lynx.vcs.remote import CommitReader
 
 SUMMARY_VERSION = 2  # bump when the summary read from a learner's commit changes shape
@@ -33,7 +33,7 @@ def read_learner(reader: CommitReader, commit: str) -> dict[str, Any]:
     dirs = reader.folders(commit, "learners")
     if name not in dirs:
         name = dirs[0] if len(dirs) == 1 else name
-    out["learner"] = name if isinstance(name, str) else None
+    out["learner"] = name if valid_learner(name) else None  # a name every file system holds, as at init
     if not out["learner"] or out["learner"] not in dirs:
         return out
     base = f"learners/{out['learner']}"
