@@ -72,6 +72,8 @@ def checkpoint(what: str) -> None:
         sys.stderr.write(f"[lynx test hook] killed after step {_count}: {what}\n")
         sys.stderr.flush()
         sig = signal.SIGINT if os.environ.get("LYNX_CRASH_SIGNAL", "KILL").upper() == "INT" else signal.SIGKILL
+        if sig == signal.SIGINT:  # a Ctrl-C, even when the parent ignored SIGINT (`nohup`): else nothing stops
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         os.kill(os.getpid(), sig)
 
 
