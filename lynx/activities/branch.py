@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 from lynx.content.course import bundled
 from lynx.core import clock
 from lynx.core.errors import LynxError
-from lynx.core.files import Journal
+from lynx.core.files import Journal, Room
 from lynx.learner import active_session
 from lynx.learner.active_session import ACTIVE, ENDING, STARTING, Session
 from lynx.learner.workspace import Workspace
@@ -90,11 +90,16 @@ class Undo:
 
     def __enter__(self) -> "Undo":
         self.snap = self.repo.snapshot()
+        # Room for the undo to write the index (twice: checkout, then the index itself), the files and the
+        # notes back (a generous MiB) if the disk fills up meanwhile.
+        self.room = Room(Path(self.repo.r.git_dir) / "lynx-undo-room", 2 * len(self.snap.index or b"") + (1 << 20))
+        self.room.take()
         self.journal.__enter__()
         return self
 
     def __exit__(self, kind, exc, tb) -> bool:
         self.journal.__exit__(kind, exc, tb)
+        self.room.give()
         if kind is not None and self.repo.rollback(self.snap, self.files, self.drop):
             self.journal.undo()
         return False

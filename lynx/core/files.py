@@ -41,11 +41,13 @@ def _write(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         fault("write", path)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and exc.filename is None:  # write(), fsync(), close() name no file
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
     _fsync_dir(path.parent)
     checkpoint(f"wrote {path.name}")
@@ -83,8 +85,10 @@ def read_json(path: Path, default: Any = None) -> Any:
         return default
     except IsADirectoryError:
         raise LynxError(f"{path} is a folder, not a file", "move it aside, then run `lynx recover`") from None
-    except OSError as exc:
-        raise LynxError(f"cannot read {path}: {exc.strerror}", "check its permissions") from None
+    except OSError as exc:  # the fix depends on the errno (a file where a folder should be, permissions...)
+        from lynx.core.errors import from_os_error
+
+        raise from_os_error(exc) from None
     try:
         return json.loads(raw.decode("utf-8"))
     except RecursionError:
@@ -167,3 +171,38 @@ class Journal:
         finally:
             _journal = saved
         return ok
+
+
+class Room:
+    """Disk space held for an undo: ``room.take()`` allocates ``size`` bytes at ``path`` before a command
+    changes anything (on a full disk it fails then, with nothing to undo); ``room.give()`` frees them, just
+    before the undo writes the index and the files back — on a disk that filled up meanwhile, else the undo
+    itself would fail for want of space and leave the command half-done."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.path, self.size = path, size
+
+    def take(self) -> None:
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            try:
+                os.posix_fallocate(fd, 0, self.size)  # blocks really allocated, none written
+            except OSError as exc:
+                if exc.errno not in (95, 22, 38):  # EOPNOTSUPP, EINVAL, ENOSYS: write zeros instead
+                    raise
+                os.write(fd, bytes(self.size))
+        except OSError as exc:
+            os.close(fd)
+            self.give()
+            raise OSError(exc.errno, exc.strerror, str(self.path)) from None  # the line names the disk's path
+        except BaseException:
+            os.close(fd)
+            self.give()
+            raise
+        os.close(fd)
+
+    def give(self) -> None:
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass

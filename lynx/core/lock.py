@@ -58,7 +58,10 @@ def held(state_dir: Path, wait: float = 3.0) -> Iterator[None]:
         try:
             with os.fdopen(fd, "w") as fh:
                 fh.write(str(os.getpid()))
-        except BaseException:  # a lock without a pid (a full disk) would block every command for 10 s
+        except OSError as exc:  # a lock without a pid (a full disk) would block every command for 10 s
+            path.unlink(missing_ok=True)
+            raise OSError(exc.errno, exc.strerror, str(path)) from None  # (close() names no file)
+        except BaseException:
             path.unlink(missing_ok=True)
             raise
         break
