@@ -89,6 +89,9 @@ def load(start: Path | None = None, learner: str | None = None) -> Workspace:
     """The workspace around ``start`` (default: the current directory), or ``LYNX_WORKSPACE``."""
     env_root = os.environ.get("LYNX_WORKSPACE")
     root = Path(env_root).resolve() if env_root else find_workspace_root(start)
+    if env_root and (root is None or not (root / CONFIG).is_file()):  # say which setting is wrong
+        raise LynxError(f"LYNX_WORKSPACE={env_root}: no {CONFIG} there",
+                        "point LYNX_WORKSPACE at a workspace folder, or unset it to use the current folder's")
     if root is None or not (root / CONFIG).is_file():
         raise LynxError(
             f"not inside a lynx workspace ({Path.cwd()} has no {CONFIG} above it)",

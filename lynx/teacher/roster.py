@@ -17,7 +17,12 @@ class Remote:
 
 def read_class_file(path: Path) -> list[Remote]:
     """``class.yaml``: ``remotes: [{url, name?, branches?}, ...]`` (a bare URL string is fine too)."""
-    top = Fields(path, load_yaml(path))
+    try:
+        data = load_yaml(path)
+    except ContentError as exc:  # a teacher's list, not course content: `lynx validate` is no help here
+        exc.fix = "write the class list as `remotes: [{url: ...}, ...]`, or pass --remote URL"
+        raise
+    top = Fields(path, data)
     top.only(("remotes", "title"))
     remotes = []
     for i, item in enumerate(top.list("remotes", min_len=1)):

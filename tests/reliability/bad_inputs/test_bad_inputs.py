@@ -48,7 +48,11 @@ def _param(case: Path):
 
 
 def test_the_corpus_is_big_enough():
-    assert len(CASES) >= 40
+    """Issue 18: at least 150 distinct bad inputs, with the broken quiz files (tests/unit/test_quiz_schema.py)."""
+    quiz = list((Path(__file__).parent / "quiz").glob("*.yaml"))
+    argvs = {(yaml.safe_load(c.read_text(encoding="utf-8")).get("what")) for c in CASES}
+    assert len(argvs) == len(CASES), "two cases say the same `what`"
+    assert len(CASES) + len(quiz) >= 150
 
 
 def _setup(ws: Path, steps: list[dict]) -> None:
