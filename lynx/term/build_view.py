@@ -13,6 +13,7 @@ from lynx.content.quiz import LETTERS
 from lynx.i18n import t
 from lynx.learner.active_session import BuildAnswer, Session
 from lynx.term.console import console, out, style
+from lynx.term.text import say
 
 
 def brief(b: Build, lang: str) -> None:
@@ -82,7 +83,7 @@ def check_result(b: Build, res: CheckResult, lang: str) -> None:
     check_view.show(res, f"build {b.id}", lang, verbose_hint=False, count=False)
     if not res.passed:
         out(style(t("✗ {k} of {n} tests failed.", lang, k=len(res.failed), n=len(res.tests)), fg="red", bold=True))
-        out(t("Fix your code and run `lynx build {id} --check` again.", lang, id=b.id))
+        say(t("Fix your code and run `lynx build {id} --check` again.", lang, id=b.id))
         return
     out(style(t("✓ all {n} tests pass.", lang, n=len(res.tests)), fg="green", bold=True))
 

@@ -15,6 +15,7 @@ from lynx.core.errors import LynxError
 from lynx.i18n import N_, nt, t, tc
 from lynx.term.cards_view import duration, width, wrap
 from lynx.term.console import out, style
+from lynx.term.text import say
 
 MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"), N_("Aug"), N_("Sep"),
           N_("Oct"), N_("Nov"), N_("Dec"))
@@ -168,7 +169,7 @@ def show_import(r: ImportResult, lang: str) -> None:
         out(wrap(t("{n} texts are still empty (the first: {first}); `lynx validate` lists each of them.", lang,
                    n=len(r.missing), first=r.missing[0]), "  ").lstrip())
     else:
-        out(t("Every text is there; `lynx validate` proves the deck.", lang))
+        say(t("Every text is there; `lynx validate` proves the deck.", lang))
 
 
 def show_optimize(r: OptimizeResult, lang: str) -> None:

@@ -28,6 +28,7 @@ from lynx.i18n import decimal_point, nt, t
 from lynx.learner import cardstates
 from lynx.learner.workspace import Workspace
 from lynx.term.console import out, style
+from lynx.term.text import say
 from lynx.term.text import width as text_width
 from lynx.term.text import wrap as text_wrap
 
@@ -164,7 +165,7 @@ def spaced(ws: Workspace, cards: list[Card], lang: str, new_limit: int) -> Sessi
             if parse_time(entry.due) < end_of_day:
                 todo.append((c, "again"))
         out("")
-        out(t("Done for today: {n} reviews. `lynx cards --stats` shows what comes next.", lang, n=len(ratings)))
+        say(t("Done for today: {n} reviews. `lynx cards --stats` shows what comes next.", lang, n=len(ratings)))
     except Stop:
         out(t("Stopped; what you did is saved.", lang))
     summary = scheduling.summarize(ws, cards, ratings, clock.elapsed_ms(started))

@@ -7,6 +7,7 @@ from typing import Any
 from lynx.content.phase import Phase
 from lynx.i18n import t
 from lynx.term.console import out
+from lynx.term.text import say
 
 
 def listing(ph: Phase, rows: list[dict[str, Any]], lang: str) -> None:
@@ -15,4 +16,5 @@ def listing(ph: Phase, rows: list[dict[str, Any]], lang: str) -> None:
         return
     for r in rows:
         out(f"{r['id']:20} {r['title']}")
-    out("\n" + t("Run one with `lynx lab {id} {lab}`.", lang, id=ph.id, lab=rows[0]["id"]))
+    out()
+    say(t("Run one with `lynx lab {id} {lab}`.", lang, id=ph.id, lab=rows[0]["id"]))

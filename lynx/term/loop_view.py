@@ -7,6 +7,7 @@ from lynx.content.breaks import Break
 from lynx.content.fields import text
 from lynx.i18n import N_, nt, t
 from lynx.term.console import console, out, style
+from lynx.term.text import headed, say
 
 
 def show_card(b: Break, lang: str) -> None:
@@ -44,7 +45,7 @@ def hint(res: HintResult, show_all: bool, lang: str) -> None:
     label = t("Hint", lang)
     if show_all:
         if not res.texts:
-            out(t("No hint revealed yet: `lynx hint` shows the first.", lang))
+            say(t("No hint revealed yet: `lynx hint` shows the first.", lang))
         for i, h in enumerate(res.texts, 1):
             for line in _hint_lines(f"{label} {i}/{res.total}", h, bold=True):
                 out(line)
@@ -65,14 +66,14 @@ def last_hint_text(lang: str) -> str:
 
 def check_verdict(passed: bool, lang: str) -> None:
     if passed:
-        out(style(t("✓ check passes: the bug is gone. Record it with `lynx done`.", lang), fg="green", bold=True))
+        say(t("✓ check passes: the bug is gone. Record it with `lynx done`.", lang), fg="green", bold=True)
     else:
-        out(style(t("✗ check fails: the bug is still in. Try `lynx hint`, or `lynx fix --show-diff`.", lang),
-                  fg="red", bold=True))
+        say(t("✗ check fails: the bug is still in. Try `lynx hint`, or `lynx fix --show-diff`.", lang),
+            fg="red", bold=True)
 
 
 def fix_applied(changed: bool, lang: str) -> None:
-    out(t("The fix is applied (your own attempt is saved on the branch). Run `lynx check`, then `lynx done`.", lang)
+    say(t("The fix is applied (your own attempt is saved on the branch). Run `lynx check`, then `lynx done`.", lang)
         if changed else fix_nothing_text(lang))
 
 
@@ -105,7 +106,8 @@ def recap(ex, lang: str) -> None:
 
 def next_step(step, lang: str) -> None:
     if step is not None:
-        out(style(t("Next: ", lang), bold=True) + t(step.msgid, lang, **step.fields))
+        for line in headed(t("Next: ", lang), t(step.msgid, lang, **step.fields)):
+            out(line)
 
 
 def done(kind: str, item: str, home: str, outcome: str, lang: str) -> None:
@@ -129,7 +131,7 @@ def offer_resume(bid: str, left: str, lang: str, ask: bool) -> bool:
     """The learner left an attempt of this break: resume it or start fresh? Without a terminal, fresh (and say how
     to resume)."""
     if not ask:
-        out(t("You left an attempt of break {id} on {branch}; `lynx break {id} --resume` continues it. Starting "
+        say(t("You left an attempt of break {id} on {branch}; `lynx break {id} --resume` continues it. Starting "
               "afresh.", lang, id=bid, branch=left))
         return False
     from lynx.term.prompts import ask_line

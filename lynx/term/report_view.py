@@ -8,6 +8,7 @@ from typing import Any
 from lynx.core.errors import LynxError
 from lynx.i18n import t, tc
 from lynx.term.console import out, style
+from lynx.term.text import say
 
 
 def _pct(x: float | None) -> str:
@@ -57,7 +58,7 @@ def show(data: dict[str, Any], lang: str) -> None:
         show_scored(sc, lang)
         out("")
     if not o["rated"]:
-        out(t("No prediction rated yet: after `lynx done`, say whether yours was right (y / partly / n).", lang))
+        say(t("No prediction rated yet: after `lynx done`, say whether yours was right (y / partly / n).", lang))
         return
     out(f"{o['rated']} {w['rated']}: {o['right']} {w['right']}, {o['partly']} {w['partly']}, {o['wrong']} {w['wrong']}"
         f" — {w['score']} {_pct(o['score'])}")

@@ -8,6 +8,7 @@ from typing import Any
 from lynx.activities.status import PhaseDetail, PhaseRow, Status
 from lynx.i18n import N_, nt, t, tc
 from lynx.term.console import out, style
+from lynx.term.text import headed, say
 
 
 def next_text(status: Status) -> str:
@@ -81,7 +82,8 @@ def show(status: Status) -> None:
                           "{n} finished breaks are due for practice: `lynx practice`.", status.practice_due, lang)):
             out(ln)
     if status.phases_total > len(status.phases):
-        out(t("    … and {n} more phases: `lynx phases` lists them all", lang, n=status.phases_total - len(status.phases)))
+        say(t("    … and {n} more phases: `lynx phases` lists them all", lang, n=status.phases_total - len(status.phases)),
+            "    ")
     out("")
     for ln in wrap(next_text(status), " " * len(plain_next(lang)), first=plain_next(lang)):
         out(ln.replace(plain_next(lang), style(plain_next(lang), bold=True), 1))
@@ -131,4 +133,5 @@ def phase_detail(d: PhaseDetail, lang: str) -> None:
         head = f"{kinds[item.kind]:<{kw}}  {item.id:<{iw}}  {state:<{sw}}  "
         out("\n".join(wrap(item.title, " " * len(head), first=head)) if item.title else head.rstrip())
     out("")
-    out(style(t("Next: ", lang), bold=True) + t(d.next.msgid, lang, **d.next.fields))
+    for line in headed(t("Next: ", lang), t(d.next.msgid, lang, **d.next.fields)):
+        out(line)

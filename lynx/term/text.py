@@ -9,7 +9,7 @@ import re
 import shutil
 import textwrap
 
-from lynx.term.console import color_on
+from lynx.term.console import color_on, out, style
 
 CODE = re.compile(r"`([^`\n]+)`")
 
@@ -53,6 +53,20 @@ def wrap(text: str, indent: str = "", first: str | None = None, limit: int | Non
         out += [_finish(ln) for ln in lines]
         lead = indent
     return out
+
+
+def say(message: str, indent: str = "", **look) -> None:
+    """Print one of lynx's own messages wrapped to the terminal, inline code as code, each line styled."""
+    for line in wrap(message, indent):
+        out(style(line, **look) if look else line)
+
+
+def headed(label: str, text: str, limit: int | None = None) -> list[str]:
+    """``label`` in bold, then ``text`` wrapped after it (a `Next:` line): inline code as code, no backticks."""
+    lines = wrap(label + text, limit=limit)
+    if lines and lines[0].startswith(label):
+        lines[0] = style(label, bold=True) + lines[0][len(label):]
+    return lines
 
 
 def labelled(rows: list[tuple[str, str]], limit: int | None = None) -> list[str]:

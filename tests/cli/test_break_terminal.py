@@ -21,6 +21,12 @@ def test_learner_drives_the_loop_in_a_terminal(workspace):
     p.expect("empty prediction")
     p.expect("Your prediction: ")
     p.sendline("the loss crashes: logits have 512 classes, targets 256")
+    p.expect(r"Your option \(a-d\): ")
+    p.sendline("e")  # not an option: asked again
+    p.expect("not an option")
+    p.sendline("a")
+    p.expect("How sure are you")
+    p.sendline("80")
     p.expect("Applied on branch")
     assert finish(p) == 0
     assert "logits have 512 classes" in (w / NOTES).read_text()
@@ -66,7 +72,7 @@ def test_prediction_in_editor(workspace, tmp_path):
     editor = tmp_path / "editor.sh"
     editor.write_text('#!/bin/sh\nprintf "It will crash\\nat the loss, 512 vs 256\\n" >> "$1"\n')
     editor.chmod(0o755)
-    p = spawn("break 13 --edit", workspace, env={"EDITOR": str(editor)})
+    p = spawn("break 13 --edit --expect a --confidence 90", workspace, env={"EDITOR": str(editor)})
     p.expect("Applied on branch")
     assert finish(p) == 0
     notes = (workspace / NOTES).read_text()
@@ -90,5 +96,9 @@ def test_spanish_prompt(workspace, lang, word):
     p = spawn(f"break 13 --lang {lang}", workspace)
     p.expect(word)
     p.sendline("falla en la pérdida")
+    p.expect(r"\(a-d\): ")
+    p.sendline("a")
+    p.expect("50-100")
+    p.sendline("70")
     p.expect("Aplicado en la rama")
     assert finish(p) == 0
