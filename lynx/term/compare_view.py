@@ -17,6 +17,7 @@ from lynx.term.text import rule, say
 CURVE_ROWS = 8      # loss-curve lines shown: evenly spaced steps, the last one included
 WINDOW = 12         # module rows shown
 WINDOW_BEFORE = 3   # of them, before the first departure
+PLOT_WINDOW = 24    # module bars drawn
 
 
 def num(x: float | None) -> str:
@@ -74,6 +75,13 @@ def _cell(s: Stats | None, key: str) -> str:
     return short(getattr(s, key))
 
 
+def window(c: Compared, size: int = WINDOW) -> tuple[int, int]:
+    """The rows shown: from a few before the first departure, ``size`` in all."""
+    at = next((i for i, r in enumerate(c.rows) if c.first and r.path == c.first.path), None)
+    lo = 0 if at is None else max(0, at - WINDOW_BEFORE)
+    return lo, min(len(c.rows), lo + size)
+
+
 def module_table(c: Compared, lang: str) -> list[str]:
     """Each module at its first call, in both runs: a window around the first departure (the whole list is in
     --json), names shortened from the left to fit the terminal, gradient columns only when there was a backward."""
@@ -82,8 +90,7 @@ def module_table(c: Compared, lang: str) -> list[str]:
     first = c.first.path if c.first else None
     grads = any(r.reference_grad is not None or r.yours_grad is not None for r in c.rows)
     groups = [t("output std", lang), t("max |x|", lang)] + ([t("‖grad‖", lang)] if grads else [])
-    at = next((i for i, r in enumerate(c.rows) if r.path == first), None)
-    lo, hi = (0, WINDOW) if at is None else (max(0, at - WINDOW_BEFORE), at + WINDOW - WINDOW_BEFORE)
+    lo, hi = window(c)
     shown = c.rows[lo:hi]
     cells = [[(_cell(r.reference, "std"), _cell(r.yours, "std")), (_cell(r.reference, "max"), _cell(r.yours, "max"))]
              + ([(short(r.reference_grad), short(r.yours_grad))] if grads else []) for r in shown]
@@ -201,20 +208,24 @@ def plot(c: Compared, path: Path, lang: str) -> Path:
     except ImportError:
         raise LynxError("--plot needs matplotlib, which is not installed",
                         "install the extra from lynx's folder: pip install '.[plot]'") from None
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.5))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 6))
     for losses, label, style_ in ((c.reference.losses, t("reference", lang), "-"), (c.yours.losses, t("yours", lang), "--")):
         if losses:
             ax1.plot(range(len(losses)), losses, style_, label=label)
     ax1.set_title(t("Loss, step by step", lang))
     ax1.set_xlabel(t("step", lang))
     ax1.legend()
-    names = [r.path for r in c.rows]
-    ref = [r.reference.std if r.reference else float("nan") for r in c.rows]
-    mine = [r.yours.std if r.yours else float("nan") for r in c.rows]
-    xs = range(len(names))
-    ax2.bar([x - 0.2 for x in xs], ref, 0.4, label=t("reference", lang))
-    ax2.bar([x + 0.2 for x in xs], mine, 0.4, label=t("yours", lang))
-    ax2.set_xticks(list(xs), names, rotation=45, ha="right", fontsize=8)
+    lo, hi = window(c, PLOT_WINDOW)
+    shown = c.rows[lo:hi][::-1]  # top to bottom in the order the modules finished
+    ys = range(len(shown))
+    ax2.barh([y + 0.2 for y in ys], [r.reference.std if r.reference else 0.0 for r in shown], 0.4,
+             label=t("reference", lang))
+    ax2.barh([y - 0.2 for y in ys], [r.yours.std if r.yours else 0.0 for r in shown], 0.4, label=t("yours", lang))
+    ax2.set_yticks(list(ys), [("▶ " if c.first and r.path == c.first.path else "") + r.path for r in shown],
+                   fontsize=8)
+    for label, r in zip(ax2.get_yticklabels(), shown):
+        if c.first and r.path == c.first.path:
+            label.set_color("tab:red")
     ax2.set_title(t("Output std of each module, first call", lang))
     ax2.legend()
     fig.suptitle(t("Break {id}: the reference run beside yours (same seed)", lang, id=c.brk.id))
