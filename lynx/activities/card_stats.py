@@ -52,6 +52,8 @@ class CardStats:
     seconds: float = 0.0                                           # time spent on the logged reviews
     fitted: bool = False                                           # personal FSRS parameters in use
     phases: dict[str, dict[str, int]] = field(default_factory=dict)
+    practice_due: int = 0                                          # finished breaks due for `lynx practice`
+    practice_next: str | None = None                               # when the next one comes back, if none is due
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -152,6 +154,12 @@ def learner_stats(ws: Workspace, cards: list["Card"]) -> CardStats:
     from lynx.activities.misses import missed
 
     conf = card_settings.settings(ws)
+    from lynx.activities.scheduling import practice_due
+
     states = cardstates.load(ws.learner_dir)
-    return stats(cards, states, missed(ws, states), clock.now(), conf.desired_retention, ws.learner)
+    out = stats(cards, states, missed(ws, states), clock.now(), conf.desired_retention, ws.learner)
+    due, later = practice_due(ws)
+    out.practice_due = len(due)
+    out.practice_next = clock.minute(later) if later is not None and not due else None
+    return out
 

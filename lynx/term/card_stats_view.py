@@ -38,6 +38,12 @@ def print_stats(s: CardStats, lang: str) -> None:
     out(wrap(f"{t('due today', lang)}: {s.due_today}   {t('this week', lang)}: {s.due_week} ("
              + t("{learning} learning, {review} in review, {missed} missed in a quiz, break or test", lang,
                  learning=by["learning"], review=by["review"], missed=by["missed"]) + ")", "  ").lstrip())
+    if s.practice_due:
+        say(nt("practice: {n} finished break is due (`lynx practice`)",
+               "practice: {n} finished breaks are due (`lynx practice`)", s.practice_due, lang), "  ", first="")
+    elif s.practice_next:
+        say(t("practice: the next finished break comes back on {when} (`lynx practice`)", lang, when=s.practice_next),
+            "  ", first="")
     out(f"{tc('card stats', 'new', lang)}: {s.new}   {t('learning', lang)}: {s.learning}   "
         f"{t('in review', lang)}: {s.review}   {t('mastered', lang)}: {s.mastered} / {s.cards}")
     if s.retention_reviews:
