@@ -1,4 +1,4 @@
-"""The break loop's commands: break, hint, run, check, fix, done, abort."""
+"""The break loop's commands: break, hint, run, check, watch, fix, done, abort, reset, explain."""
 
 from __future__ import annotations
 
@@ -139,6 +139,29 @@ def check(
     loop_view.check_verdict(done.passed, lang)
     if not done.passed:
         raise typer.Exit(1)
+
+
+@app.command()
+def watch(lang: LangOpt = None) -> None:
+    """Check your code on every save: the break's check (or the build's validator) re-runs when a file under
+    src/ changes, on one screen with the title, your hints and the last verdict.
+
+    Keys: h next hint, r run the program, d fix diff, c check now, q quit; once the check passes, Enter
+    records it (`lynx done`). Not in a terminal, each verdict is printed as it comes, until Ctrl-C.
+
+    Example: lynx watch
+    """
+    from lynx.activities import watching
+    from lynx.term import watch_screen, watch_view
+
+    ws, lang = _ws(lang)
+    target = watching.target(ws)  # nothing active: one line, exit 2, nothing started
+    ended = watch_screen.watch(ws, target, lang)
+    watch_view.farewell(ended, target, lang)
+    if ended.outcome == "done":
+        done(None, lang)
+        return
+    raise typer.Exit({"interrupted": 130, "term": 143}.get(ended.outcome, 0))
 
 
 @app.command()
