@@ -13,6 +13,7 @@ the screen is `lynx/term/watch_view.py`. Each verdict is remembered as `lynx che
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -124,7 +125,7 @@ class Watch:
             self.worker.close()
         if self._cold_pid:
             try:
-                os.killpg(self._cold_pid, 9)
+                os.killpg(self._cold_pid, signal.SIGKILL)
             except OSError:
                 pass
         for th in self._threads:

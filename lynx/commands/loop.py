@@ -143,11 +143,11 @@ def check(
 
 @app.command()
 def watch(lang: LangOpt = None) -> None:
-    """Check your code on every save: the break's check (or the build's validator) re-runs when a file under
-    src/ changes, on one screen with the title, your hints and the last verdict.
+    """Re-run the break's check (or the build's validator) on every save under src/, on one screen.
 
-    Keys: h next hint, r run the program, d fix diff, c check now, q quit; once the check passes, Enter
-    records it (`lynx done`). Not in a terminal, each verdict is printed as it comes, until Ctrl-C.
+    The screen keeps the title, the hints you revealed and the last verdict with its first failure.
+    Keys: h next hint, r run the program, d fix diff, c check now, q quit; Enter on a pass runs `lynx done`.
+    Piped (not a terminal), each verdict is printed as it comes, until Ctrl-C.
 
     Example: lynx watch
     """

@@ -193,6 +193,20 @@ def test_sigterm_leaves_nothing_behind(workspace):
     assert not settled(w)
 
 
+def test_cold_checks_when_fork_is_not_used(workspace):
+    """LYNX_WATCH_COLD=1 (what a platform without fork gets): each check a new interpreter, as `lynx check`."""
+    w = workspace
+    start(w)
+    p = watch(w, env={"LYNX_WATCH_COLD": "1"})
+    p.expect_exact("(cold).", timeout=FIRST)  # the status line, drawn above the verdict
+    p.expect_exact("checks fail")
+    fix(w)
+    p.expect_exact("✓ check passes: the bug is gone.")
+    p.send("q")
+    assert ended(p) == 0
+    assert not settled(w)
+
+
 def test_nothing_active_is_one_line_and_exit_2(workspace):
     before = tree_hash(workspace)
     r = lynx("watch", cwd=workspace)
