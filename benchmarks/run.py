@@ -13,6 +13,8 @@ Sections (each row: measured / baseline, with its goal):
   validate   `lynx validate` on the bundled course (the one absolute figure). goal: < 30 s
   minimodel  the phase-13 CBOW step and the phase-17 mini-GPT step against PyTorch on CPU, the
              same shapes, one thread each (skipped without PyTorch).       goal: >= 0.5x throughput
+  watch      `lynx watch`'s save -> verdict for each phase-13 break's check (the watcher, the warm
+             worker, the JUnit verdict), beside a cold `lynx check` on the same code.  goal: <= 500 ms
 
 Timing: each round runs every command of a section once, in a shuffled order (interleaved), and a
 figure is the median over --runs rounds (at least 9), so slow and fast machines give the same
@@ -43,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-SECTIONS = ("startup", "break", "scale", "validate", "minimodel")
+SECTIONS = ("startup", "break", "scale", "validate", "minimodel", "watch")
 PY = sys.executable
 LYNX = str(Path(PY).with_name("lynx")) if Path(PY).with_name("lynx").exists() else (shutil.which("lynx") or "lynx")
 ENV = {
@@ -399,6 +401,118 @@ def minimodel(rep: Report, tmp: Path, runs: int) -> None:
                     f"minimodel {mem_s('minimodel')}; PyTorch {mem_s('torch')}"))
 
 
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds of a process and of its children it has reaped (utime, stime, cutime, cstime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _spread(xs: list[float]) -> str:
+    q = statistics.quantiles(xs, n=4) if len(xs) >= 2 else [xs[0]] * 3
+    return f"IQR {q[0] * 1000:.0f}-{q[2] * 1000:.0f} ms, range {min(xs) * 1000:.0f}-{max(xs) * 1000:.0f} ms"
+
+
+def watch_section(rep: Report, tmp: Path, runs: int) -> None:
+    """Save -> verdict with `lynx watch`'s own machinery (lynx.activities.watching.Watch: watchfiles, the warm
+    worker, the JUnit reading; only the screen's drawing is left out), one workspace per phase-13 break, each
+    save a real edit of the break's file; beside it, in the same shuffled rounds, a cold `lynx check`."""
+    import select
+
+    if not hasattr(os, "fork"):
+        rep.skipped.append("watch: no fork on this platform (the warm worker needs it)")
+        return
+    from lynx.activities import watching
+    from lynx.learner import workspace
+
+    load0 = os.getloadavg()
+    course = init_workspace(tmp / "watch-course")
+    bids = [b.name[:5] for b in sorted((course / "breaks").glob("13-*"))]
+    setups: dict[str, tuple] = {}
+    for bid in bids:
+        ws = init_workspace(tmp / f"watch-{bid}")
+        run_cmd([LYNX, "break", *bid.split("-"), "--predict", "x"], cwd=ws)
+        w = workspace.load(ws)
+        tgt = watching.target(w)
+        watch = watching.Watch(w, tgt, use_warm=True).start()
+        setups[bid] = (ws, tgt, watch, ws / tgt.files[0], (ws / tgt.files[0]).read_bytes())
+    try:
+        for bid, (_, _, watch, _, _) in setups.items():
+            if _next_verdict(watch, select, 300) is None:
+                raise SystemExit(f"watch {bid}: no first verdict within 300 s")
+        wall: dict[str, list[float]] = {}
+        cpu: dict[str, list[float]] = {}
+        saves = {bid: 0 for bid in bids}
+
+        def warm_save(bid: str) -> tuple[float, float]:
+            ws, tgt, watch, path, base = setups[bid]
+            _quiet(watch, select)
+            saves[bid] += 1
+            helper = watch.worker.proc.pid if watch.worker else None
+            c0 = (_proc_cpu(helper) if helper else 0.0) + time.process_time()
+            t0 = time.perf_counter()
+            path.write_bytes(base + (f"\n# save {saves[bid]}\n".encode() if saves[bid] % 2 else b""))
+            v = _next_verdict(watch, select, 300)
+            took = time.perf_counter() - t0
+            if v is None or not v.warm:
+                raise SystemExit(f"watch {bid}: {'no verdict' if v is None else 'a cold verdict'} after a save")
+            return took, (_proc_cpu(helper) if helper else 0.0) + time.process_time() - c0
+
+        def cold_check(bid: str) -> tuple[float, float]:
+            ws = setups[bid][0]
+            c0, t0 = _cpu(False), time.perf_counter()
+            run_cmd([LYNX, "check"], cwd=ws, check=False)
+            return time.perf_counter() - t0, _cpu(False) - c0
+
+        jobs = [(f"{kind} {bid}", fn, bid) for bid in bids for kind, fn in (("warm", warm_save), ("cold", cold_check))]
+        rng = random.Random(0)
+        for _ in range(runs):
+            rng.shuffle(jobs)
+            for key, fn, bid in jobs:
+                took, used = fn(bid)
+                wall.setdefault(key, []).append(took)
+                cpu.setdefault(key, []).append(used)
+    finally:
+        for _, _, watch, path, base in setups.values():
+            watch.close()
+            path.write_bytes(base)
+    load1 = os.getloadavg()
+    for bid in bids:
+        title = setups[bid][1].title["en"]
+        hot, cold = wall[f"warm {bid}"], wall[f"cold {bid}"]
+        h, c = statistics.median(hot), statistics.median(cold)
+        hc, cc = statistics.median(cpu[f"warm {bid}"]), statistics.median(cpu[f"cold {bid}"])
+        rep.add(Row("watch", f"save -> verdict, break {bid} ({title[:40]})", h * 1000, "<= 500",
+                    f"median {h * 1000:.0f} ms ({_spread(hot)}), CPU {hc * 1000:.0f} ms; cold `lynx check` "
+                    f"{c * 1000:.0f} ms ({_spread(cold)}), CPU {cc * 1000:.0f} ms; {c / h:.1f}x faster", unit="ms"))
+    rep.notes.append(f"watch: load average (1/5/15 min) {' '.join(f'{x:.1f}' for x in load0)} at the start, "
+                     f"{' '.join(f'{x:.1f}' for x in load1)} at the end, on {os.cpu_count()} cores; the warm "
+                     f"row's CPU is the helper's and its forks' (from /proc) plus the watcher's; the save is "
+                     f"timed from the write, so watchfiles' {watching.STEP_MS} ms debounce is in it.")
+
+
+def _quiet(watch, select) -> None:
+    """Untimed: until the watch has had nothing to say for 0.3 s (a check still due is waited for)."""
+    while True:
+        ready, _, _ = select.select([watch.fileno()], [], [], 0.3)
+        if not ready:
+            return
+        kinds = [ev.kind for ev in watch.events() if ev.kind in ("checking", "verdict")]
+        if kinds and kinds[-1] == "checking":  # a check started and has not said its verdict yet
+            _next_verdict(watch, select, 300)
+
+
+def _next_verdict(watch, select, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        select.select([watch.fileno()], [], [], 0.5)
+        for ev in watch.events():
+            if ev.kind == "verdict":
+                return ev.verdict
+            if ev.kind == "gone":
+                return None
+    return None
+
+
 def _throughput(models: list[str], runs: int) -> None:
     """Child process: seconds per step, each framework timed over a block of steps, interleaved."""
     import torch
@@ -522,7 +636,8 @@ def main() -> None:
         raise SystemExit(f"no `lynx` next to {PY}: run `pip install -e .` in this environment first")
     rep = Report()
     start = time.perf_counter()
-    funcs = {"startup": startup, "break": break_section, "scale": scale, "validate": validate, "minimodel": minimodel}
+    funcs = {"startup": startup, "break": break_section, "scale": scale, "validate": validate, "minimodel": minimodel,
+             "watch": watch_section}
     with tempfile.TemporaryDirectory(prefix="lynx-bench-") as tmp:
         for s in sections:
             print(f"== {s}", flush=True)
