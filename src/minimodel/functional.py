@@ -26,7 +26,7 @@ def _shift(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     is shifted by 0 instead, so it gives exp(-inf) = 0 and not -inf - (-inf) = nan.
     """
     m = x.max(axis=axis, keepdims=True)
-    if not np.all(np.isfinite(m)):
+    if not np.isfinite(m).all():
         m = np.where(np.isfinite(m), m, 0.0).astype(x.dtype, copy=False)
     return x - m, m
 
@@ -93,7 +93,7 @@ def softmax(x: Tensor, axis: int = -1) -> Tensor:
         s = out.data
         gs = out.grad * s
         gs -= s * _sum(gs, axis)
-        x._accumulate(gs)
+        x._accumulate(gs, fresh=True)
 
     out._backward = _backward
     return out
@@ -156,7 +156,7 @@ def cross_entropy(logits: Tensor, targets: Any, num_classes: int | None = None) 
         scale = out.grad / n
         grad = e * (scale / total)  # softmax * scale, in one pass
         grad[rows, cols] -= scale
-        logits._accumulate(grad.reshape(logits.shape))
+        logits._accumulate(grad.reshape(logits.shape), fresh=True)
 
     out._backward = _backward
     return out

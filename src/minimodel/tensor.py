@@ -18,10 +18,16 @@ What `backward()` does besides the chain rule, as PyTorch does it:
   their `.grad`. An intermediate result's gradient is dropped once it has been passed on,
   unless you asked for it with `t.retain_grad()`.
 
-The speed of the whole library lives in this file, in three places marked "Speed:":
-gradients are accumulated without needless copies (`_accumulate`), an N-D @ 2-D product
-is one 2-D matrix product (`__matmul__`), and an operation skips the gradient of an input
-that does not want one (every `_backward` below checks `requires_grad`).
+The speed of the whole library lives in this file, in the places marked "Speed:":
+- the C allocator keeps the memory one step frees for the next (`_keep_freed_memory`);
+- sums over the last or the leading axes run in BLAS, as products with a vector of ones
+  (`sum_axes`);
+- gradients are accumulated without needless copies (`_accumulate`, `_accumulate_broadcast`,
+  `_accumulate_at`, and the end of `backward()`);
+- an N-D @ 2-D product (a Linear layer on a batch of sequences) is one 2-D matrix product
+  (`__matmul__`);
+- and every `_backward` below skips the gradient of an input that does not want one.
+The layers (minimodel.nn) use none of this directly: they are written with the operations.
 """
 
 from __future__ import annotations
@@ -109,7 +115,10 @@ def _axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...] | No
     """An `axis` argument as sorted non-negative axes (None stays None: every axis)."""
     if axis is None:
         return None
-    return tuple(sorted(a % ndim for a in (axis if isinstance(axis, tuple) else (axis,))))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    if not all(isinstance(a, (int, np.integer)) and -ndim <= a < ndim for a in axes):
+        raise np.exceptions.AxisError(f"axis {axis} is out of bounds for an array of dimension {ndim}")
+    return tuple(sorted(a % ndim for a in axes))
 
 
 def sum_axes(x: np.ndarray, axes: tuple[int, ...] | None, keepdims: bool = False) -> np.ndarray:
@@ -127,7 +136,7 @@ def sum_axes(x: np.ndarray, axes: tuple[int, ...] | None, keepdims: bool = False
             rows = x.reshape(-1, shape[-1]) @ _ones(shape[-1], x.dtype)
             return rows.reshape(shape[:-1] + ((1,) if keepdims else ()))
         if k < x.ndim and axes == tuple(range(k)):  # the leading axes
-            m = x.size // int(np.prod(shape[k:]))
+            m = math.prod(shape[:k])
             cols = _ones(m, x.dtype) @ x.reshape(m, -1)
             return cols.reshape(((1,) * k if keepdims else ()) + shape[k:])
     return x.sum(axis=axes, keepdims=keepdims)
@@ -148,6 +157,13 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return sum_axes(grad, tuple(range(lead)))  # ... or only leading axes that broadcasting added
     # All of them in one reduction.
     return sum_axes(grad, tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
+
+
+def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The shape of a reduction over `axes` with keepdims=True (a 1 for every reduced axis)."""
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
 def _owner(a: np.ndarray) -> np.ndarray:
@@ -286,14 +302,16 @@ class Tensor:
                     break
         return Tensor(data, requires_grad=needs_grad, _parents=parents if needs_grad else (), _op=op)
 
-    def _accumulate(self, grad: np.ndarray) -> None:
+    def _accumulate(self, grad: np.ndarray, fresh: bool = False) -> None:
         """Add a gradient contribution (a tensor used twice receives two contributions).
 
-        Speed: the first contribution is stored as it is, not copied: it may be a view of
+        Speed: the first contribution is stored as it is, not copied. It may be a view of
         another tensor's gradient (`a + b` hands the same array to both), so it is only read,
-        never changed in place. A second contribution makes a new array that this tensor owns
-        (`_own`), and later ones are added into it in place. `backward()` gives every leaf an
-        array of its own at the end, so a .grad you read is always yours to change.
+        never changed in place, unless the caller says it is `fresh` (a new array nobody else
+        holds, as the result of a product): then this tensor owns it (`_own`). A contribution
+        that finds a borrowed gradient makes a new array this tensor owns; one that finds an
+        owned gradient is added into it in place. `backward()` gives every leaf an array of its
+        own at the end, so a .grad you read is always yours to change.
         """
         if not self.requires_grad:
             return
@@ -304,11 +322,32 @@ class Tensor:
         current = self._grad
         if current is None:
             self._grad = grad
+            if fresh:
+                self._own = grad
         elif current is self._own:
             current += grad
         else:
             total = current + grad
             self._grad = self._own = total if type(total) is np.ndarray else np.asarray(total)  # a 0-d sum is a scalar
+
+    def _accumulate_broadcast(self, grad: np.ndarray) -> None:
+        """Add `grad`, which broadcasts to this tensor's shape (the backward of a sum or a mean).
+
+        Speed: NumPy broadcasts it while adding, so no full-size view is built first (np.broadcast_to
+        costs more than the addition on these sizes), and the sum is an array of this tensor's own.
+        """
+        if not self.requires_grad:
+            return
+        current = self._grad
+        if current is not None and current is self._own:
+            current += grad
+            return
+        total = np.empty_like(self.data)
+        if current is None:
+            total[...] = grad
+        else:
+            np.add(current, grad, out=total)
+        self._grad = self._own = total
 
     def _accumulate_at(self, index: Any, grad: np.ndarray) -> None:
         """Add `grad` into the elements `self.data[index]` picked (the backward of indexing).
@@ -423,7 +462,7 @@ class Tensor:
             if self.requires_grad:
                 self._accumulate(unbroadcast(out.grad, self.shape))
             if other.requires_grad:
-                other._accumulate(-unbroadcast(out.grad, other.shape))  # sum first, then negate the (smaller) sum
+                other._accumulate(-unbroadcast(out.grad, other.shape), fresh=True)  # sum first, then negate the (smaller) sum
 
         out._backward = _backward
         return out
@@ -434,12 +473,14 @@ class Tensor:
 
         def _backward() -> None:
             if other is self:  # x * x: both factors' gradients at once, 2 x g
-                self._accumulate(out.grad * (2 * self.data))
+                g = out.grad * self.data
+                g += g
+                self._accumulate(g, fresh=True)
                 return
             if self.requires_grad:
-                self._accumulate(unbroadcast(out.grad * other.data, self.shape))
+                self._accumulate(unbroadcast(out.grad * other.data, self.shape), fresh=True)
             if other.requires_grad:
-                other._accumulate(unbroadcast(out.grad * self.data, other.shape))
+                other._accumulate(unbroadcast(out.grad * self.data, other.shape), fresh=True)
 
         out._backward = _backward
         return out
@@ -451,10 +492,10 @@ class Tensor:
         def _backward() -> None:
             # d(a/b)/da = 1/b,  d(a/b)/db = -a/b^2
             if self.requires_grad:
-                self._accumulate(unbroadcast(out.grad / other.data, self.shape))
+                self._accumulate(unbroadcast(out.grad / other.data, self.shape), fresh=True)
             if other.requires_grad:
                 # b has other's shape, so 1/b^2 can wait until the sum over broadcast axes is done.
-                other._accumulate(-unbroadcast(out.grad * self.data, other.shape) / other.data**2)
+                other._accumulate(-unbroadcast(out.grad * self.data, other.shape) / other.data**2, fresh=True)
 
         out._backward = _backward
         return out
@@ -509,13 +550,13 @@ class Tensor:
             def _backward() -> None:
                 g2 = out.grad.reshape(-1, b.shape[-1])
                 if self.requires_grad:
-                    self._accumulate((g2 @ b.T).reshape(a.shape))
+                    self._accumulate((g2 @ b.T).reshape(a.shape), fresh=True)
                 if other.requires_grad:
                     # dB in the memory layout of B. B is usually W.T, a transposed view of a weight, and
                     # (dC^T A)^T is then a transposed view too: W's gradient, W.T's transposed back, is
                     # laid out like W, with no copy (and AdamW reads it row by row, as it reads W).
                     transposed = b.flags.f_contiguous and not b.flags.c_contiguous
-                    other._accumulate((g2.T @ a2).T if transposed else a2.T @ g2)
+                    other._accumulate((g2.T @ a2).T if transposed else a2.T @ g2, fresh=True)
 
             out._backward = _backward
             return out
@@ -524,17 +565,20 @@ class Tensor:
         a2 = a.reshape(1, -1) if a.ndim == 1 else a
         b2 = b.reshape(-1, 1) if b.ndim == 1 else b
         out = self._make(a @ b, (self, other), "@")
-        # The shape of a2 @ b2, which the gradient takes back on (a vector's axis restored).
-        shape2 = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1])
 
         def _backward() -> None:
-            g = out.grad.reshape(shape2)
+            # The gradient in the shape of a2 @ b2 (a vector operand's axis put back).
+            g = out.grad
+            if a.ndim == 1:
+                g = g.reshape(g.shape[:-1] + (1, g.shape[-1])) if b.ndim > 1 else g.reshape(1, 1)
+            elif b.ndim == 1:
+                g = g.reshape(g.shape + (1,))
             if self.requires_grad:
-                ga = g @ np.swapaxes(b2, -1, -2)
-                self._accumulate(unbroadcast(ga, a2.shape).reshape(a.shape))
+                ga = g @ b2.swapaxes(-1, -2)
+                self._accumulate(unbroadcast(ga, a2.shape).reshape(a.shape), fresh=True)
             if other.requires_grad:
-                gb = np.swapaxes(a2, -1, -2) @ g
-                other._accumulate(unbroadcast(gb, b2.shape).reshape(b.shape))
+                gb = a2.swapaxes(-1, -2) @ g
+                other._accumulate(unbroadcast(gb, b2.shape).reshape(b.shape), fresh=True)
 
         out._backward = _backward
         return out
@@ -546,12 +590,11 @@ class Tensor:
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         out = self._make(sum_axes(self.data, _axes(axis, self.ndim), keepdims), (self,), "sum")
 
+        kept = _kept_shape(self.shape, _axes(axis, self.ndim))
+
         def _backward() -> None:
-            g = out.grad
-            if not keepdims and axis is not None:
-                g = np.expand_dims(g, axis)
             # Every summed element contributed with weight 1.
-            self._accumulate(np.broadcast_to(g, self.shape))
+            self._accumulate_broadcast(out.grad.reshape(kept))
 
         out._backward = _backward
         return out
@@ -561,13 +604,11 @@ class Tensor:
         count = self.data.size if axes is None else math.prod(self.shape[a] for a in axes)
         total = sum_axes(self.data, axes, keepdims)
         out = self._make(total / np.asarray(count, dtype=total.dtype), (self,), "mean")
+        kept = _kept_shape(self.shape, axes)
 
         def _backward() -> None:
-            g = out.grad / np.asarray(count, dtype=out.grad.dtype)
-            if not keepdims and axis is not None:
-                g = np.expand_dims(g, axis)
             # Every element counted 1/count towards the mean.
-            self._accumulate(np.broadcast_to(g, self.shape))
+            self._accumulate_broadcast(out.grad.reshape(kept) / np.asarray(count, dtype=out.grad.dtype))
 
         out._backward = _backward
         return out
@@ -580,7 +621,7 @@ class Tensor:
         def _backward() -> None:
             mask = (self.data == out_keep).astype(self.data.dtype)
             mask /= mask.sum(axis=axis, keepdims=True)
-            g = out.grad if keepdims or axis is None else np.expand_dims(out.grad, axis)
+            g = out.grad if keepdims or axis is None else out.grad.reshape(out_keep.shape)
             self._accumulate(mask * g)
 
         out._backward = _backward
@@ -599,12 +640,12 @@ class Tensor:
         return out
 
     def transpose(self, axes: tuple[int, ...] | None = None) -> Tensor:
-        out = self._make(np.transpose(self.data, axes), (self,), "transpose")
+        out = self._make(self.data.transpose(axes), (self,), "transpose")
 
         def _backward() -> None:
             # The inverse permutation puts every axis back where it came from.
-            inverse = None if axes is None else np.argsort(axes)
-            self._accumulate(np.transpose(out.grad, inverse))
+            inverse = None if axes is None else tuple(sorted(range(len(axes)), key=axes.__getitem__))
+            self._accumulate(out.grad.transpose(inverse))
 
         out._backward = _backward
         return out

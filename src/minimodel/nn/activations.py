@@ -46,7 +46,7 @@ def gelu(x: Tensor) -> Tensor:
         local *= 1.0 - s
         local += s
         local *= out.grad
-        x._accumulate(local)
+        x._accumulate(local, fresh=True)
 
     out._backward = _backward
     return out
