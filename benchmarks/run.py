@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                 # everything; writes benchmarks/RESULTS.md
     python benchmarks/run.py --only startup,scale --runs 9 --no-write
+    python benchmarks/run.py --only minimodel --keep-others   # refresh one section's rows in RESULTS.md
 
 Sections (each row: measured / baseline, with its goal):
   startup    `lynx --help`, `lynx hint`, `lynx status` (a break active), `lynx phases`
@@ -504,8 +505,43 @@ def machine() -> dict[str, str]:
     }
 
 
-def write_results(rep: Report, runs: int, sections: list[str], took: float) -> Path:
+@dataclass
+class Earlier:
+    """What the RESULTS.md on disk says about the sections this run leaves out (--keep-others)."""
+    when: str = "?"
+    commit: str = "?"
+    rows: dict[str, list[str]] = field(default_factory=dict)  # section -> its table lines, as written
+    facts: list[str] = field(default_factory=list)
+
+
+def read_earlier(path: Path, leave_out: Sequence[str]) -> Earlier:
+    import re
+
+    if not path.is_file():
+        return Earlier()
+    text = path.read_text(encoding="utf-8")
+    got = Earlier()
+    for key in ("when", "commit"):
+        m = re.search(rf"^- {key}: (.+)$", text, re.M)
+        if m:
+            setattr(got, key, m.group(1).strip())
+    for line in text.splitlines():
+        if line.startswith("| ") and not line.startswith("| section |"):
+            section = line.split("|")[1].strip()
+            if section in leave_out:
+                got.rows.setdefault(section, []).append(line)
+    m = re.search(r"^## Facts measured in this run\n\n(.*?)(?:\n## |\Z)", text, re.M | re.S)
+    if m:
+        got.facts = [ln for ln in m.group(1).splitlines() if ln.startswith("- ")]
+    return got
+
+
+def write_results(rep: Report, runs: int, sections: list[str], took: float, keep_others: bool = False) -> Path:
     info = machine()
+    out = HERE / "RESULTS.md"
+    others = [s for s in SECTIONS if s not in sections] if keep_others else []
+    earlier = read_earlier(out, others) if others else Earlier()
+    others = [s for s in others if s in earlier.rows]
     lines = [
         "# lynx benchmarks — last run",
         "",
@@ -520,30 +556,43 @@ def write_results(rep: Report, runs: int, sections: list[str], took: float) -> P
         "",
         *[f"- {k}: {v}" for k, v in info.items()],
         f"- sections: {', '.join(sections)}; {runs} rounds; the whole run took {took / 60:.1f} min",
+        *([f"- carried over (--keep-others): the rows of {', '.join(others)}, as the run of {earlier.when} "
+           f"(commit {earlier.commit}) wrote them; that run's machine and load are not the ones above"] if others else []),
         "",
         "## Results",
         "",
         "| section | measure | value | goal | holds | medians |",
         "|---|---|---|---|---|---|",
     ]
-    for r in rep.rows:
-        mark = {True: "yes", False: "**no**", None: "—"}[r.holds]
-        lines.append(f"| {r.section} | {r.name} | {r.cell()} | {r.goal or '—'} | {mark} | {r.detail} |")
+    for section in SECTIONS:
+        if section in others:
+            lines += earlier.rows[section]
+        for r in rep.rows:
+            if r.section == section:
+                mark = {True: "yes", False: "**no**", None: "—"}[r.holds]
+                lines.append(f"| {r.section} | {r.name} | {r.cell()} | {r.goal or '—'} | {mark} | {r.detail} |")
     if rep.notes or rep.skipped:
         lines += ["", "## Facts measured in this run", ""]
         lines += [f"- {n}" for n in rep.notes]
         lines += [f"- skipped: {s}" for s in rep.skipped]
+    if others and earlier.facts:
+        lines += ["", f"## Facts measured in the run of {earlier.when} (commit {earlier.commit})", "", *earlier.facts]
     lines += ["", "## Per section: what stands in the way, what was measured, what is proposed", "",
               "The notes are written by hand in benchmarks/notes/ from profiles and local experiments; the run",
               "above shows which goals they concern today.", ""]
-    for s in sections:
-        mine = [r for r in rep.rows if r.section == s and r.holds is not None]
-        met = sum(r.holds for r in mine)
-        lines += [f"### {s}: {met} of {len(mine)} goals met in this run", ""]
+    for s in SECTIONS:
+        if s in others:
+            marks = [ln.split("|")[5].strip() for ln in earlier.rows[s]]
+            met, total = marks.count("yes"), sum(m in ("yes", "**no**") for m in marks)
+            lines += [f"### {s}: {met} of {total} goals met in the run of {earlier.when}", ""]
+        elif s in sections:
+            mine = [r for r in rep.rows if r.section == s and r.holds is not None]
+            lines += [f"### {s}: {sum(r.holds for r in mine)} of {len(mine)} goals met in this run", ""]
+        else:
+            continue
         note = HERE / "notes" / f"{s}.md"
         if note.is_file():
             lines += [note.read_text(encoding="utf-8").strip(), ""]
-    out = HERE / "RESULTS.md"
     out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     return out
 
@@ -553,6 +602,8 @@ def main() -> None:
     ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections: {', '.join(SECTIONS)}")
     ap.add_argument("--runs", type=int, default=11, help="rounds per figure (median; at least 9)")
     ap.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md as it is")
+    ap.add_argument("--keep-others", action="store_true",
+                    help="with --only: keep the rows of the other sections from the RESULTS.md on disk (marked as such)")
     ap.add_argument("--_throughput", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a._throughput:
@@ -577,7 +628,7 @@ def main() -> None:
     bad = [r for r in rep.rows if r.holds is False]
     print(f"\n{sum(r.holds is True for r in rep.rows)} goals hold, {len(bad)} not met; {took / 60:.1f} min")
     if not a.no_write:
-        print(f"wrote {write_results(rep, a.runs, sections, took)}")
+        print(f"wrote {write_results(rep, a.runs, sections, took, keep_others=a.keep_others)}")
 
 
 if __name__ == "__main__":
