@@ -67,21 +67,31 @@ def _calls(path: Path) -> list[tuple[str, list[str]]]:
             owner = node.func.value
             name = node.func.attr
             if isinstance(owner, ast.Name) and owner.id == "subprocess" or name in ("wait", "communicate", "execute"):
-                out.append((name, [k.arg for k in node.keywords]))
+                # a positional argument of wait()/communicate() is their timeout
+                out.append((name, [k.arg for k in node.keywords] + (["timeout"] if node.args and name in
+                                                                      ("wait", "communicate") else [])))
     return out
 
 
 def test_every_process_lynx_starts_is_waited_on_with_a_limit():
-    """Processes start in two places only — lynx/core/process.py (programs of the course, each with a timeout
-    and its process group killed) and lynx/vcs/git.py (git, `kill_after_timeout` always) — plus the learner's
-    editor, which is waited on without a limit on purpose: the learner is typing."""
+    """Processes start in few places — lynx/core/process.py (programs of the course, each with a timeout and its
+    process group killed), lynx/core/warm.py where present (the warm helper that forks them, with the same
+    timeouts), lynx/vcs/git.py (git, `kill_after_timeout` always) — plus the learner's editor, which is waited
+    on without a limit on purpose: the learner is typing."""
     starts: dict[str, list[tuple[str, list[str]]]] = {}
     for path in sorted((REPO / "lynx").rglob("*.py")):
+        rel = path.relative_to(REPO).as_posix()
+        if rel != "lynx/vcs/git.py" and "subprocess" not in path.read_text(encoding="utf-8"):
+            continue  # no process started here (an Event's wait(), sqlite's execute() are no processes)
         calls = [c for c in _calls(path) if c[0] in ("Popen", "run", "call", "check_call", "check_output",
                                                      "wait", "communicate", "execute")]
         if calls:
             starts[path.relative_to(REPO).as_posix()] = calls
-    assert set(starts) <= {"lynx/core/process.py", "lynx/vcs/git.py", "lynx/term/prompts.py"}, starts
+    assert set(starts) <= {"lynx/core/process.py", "lynx/core/warm.py", "lynx/vcs/git.py", "lynx/term/prompts.py"}, \
+        starts
+    if "lynx/core/warm.py" in starts:  # the warm helper: waited on with a limit, its children with their timeout
+        waits = [k for n, k in starts["lynx/core/warm.py"] if n in ("wait", "communicate")]
+        assert waits and all("timeout" in k for k in waits), starts["lynx/core/warm.py"]
     for name, keywords in starts.get("lynx/core/process.py", []):
         if name in ("communicate",) or name == "wait" and keywords:
             assert "timeout" in keywords, (name, keywords)
