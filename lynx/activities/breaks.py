@@ -202,6 +202,9 @@ class BreakActivity:
         attempt.ended, attempt.outcome = clock.stamp(), outcome
         attempt.hints, attempt.calibration = min(record.hints, len(b.hints)), calibration
         attempt.diff_shown, attempt.branch = session.diff_shown, session.branch
+        commit = branch.branch_tip(ws, session.branch)  # the code this outcome is about (`lynx verify`)
+        if commit:
+            attempt.extra["commit"] = commit
         progress.save(ws.learner_dir, data)
         notes.write_outcome(ws, b.phase, b.id, outcome, attempt.hints, len(b.hints), calibration, session.diff_shown)
 

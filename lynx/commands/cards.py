@@ -58,11 +58,18 @@ def cards(
         else:
             cards_view.print_stats(s, lang)
         return
-    if learn:
-        cards_view.learn(ws, chosen, lang, count)
-    elif test:
-        cards_view.generated_test(ws, chosen, pool, lang, count, seed)
-    elif match:
-        cards_view.match(ws, chosen, lang, rounds, 5, seed)
-    else:
-        cards_view.spaced(ws, chosen, lang, new if new is not None else scheduling.new_per_day(ws))
+    from lynx.activities.submit import commit_own_files
+    from lynx.term import submit_view
+
+    try:
+        if learn:
+            cards_view.learn(ws, chosen, lang, count)
+        elif test:
+            cards_view.generated_test(ws, chosen, pool, lang, count, seed)
+        elif match:
+            cards_view.match(ws, chosen, lang, rounds, 5, seed)
+        else:
+            cards_view.spaced(ws, chosen, lang, new if new is not None else scheduling.new_per_day(ws))
+    finally:  # every rating is saved as it is given; the session's are committed together (also after Ctrl-C)
+        what = "cards --learn" if learn else "cards --test" if test else "cards --match" if match else "cards review"
+        submit_view.not_committed(commit_own_files(ws, f"{what} session"), lang)
