@@ -26,7 +26,7 @@ def verify_class(learners: list[Learner], cache: ClassCache, course: Path, jobs:
     pending = []
     for i, lr in enumerate(learners):
         claims = [Claim(c["kind"], c["id"], c["outcome"], c.get("branch"), c.get("commit"))
-                  for c in done_claims(lr.summary or {})]
+                  for c in done_claims(cache.full(lr) or {})]
         if not claims or lr.commit is None:
             continue
         repo = cache.objects_of(lr.remote)

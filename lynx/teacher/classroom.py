@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from lynx.core.errors import LynxError
+from lynx.teacher.due import CourseCards
 from lynx.teacher.roster import Remote
 from lynx.teacher.sync import ClassCache, Options, Setting, collect
 
@@ -56,9 +57,10 @@ def run(req: Request, fetching: Callable[[int, int], None] | None = None,
     lang = resolve(req.lang, where.lang)
     cache = ClassCache(where.cache)
     opts = Options(timeout=req.timeout, as_of=req.as_of, code=req.verify)
-    learners = collect(req.remotes, cache, req.jobs, opts, fetching)
+    cards = CourseCards(where.course, where.in_workspace)
+    learners = collect(req.remotes, cache, req.jobs, opts, cards, fetching)
     now = clock.now() if req.as_of is None else req.as_of
-    by_learner = table.rows(learners, now, where.course, workspace_course=where.in_workspace, ordered=False)
+    by_learner = table.rows(learners, now, ordered=False)
     order = sorted(range(len(learners)), key=lambda i: table.sort_key(by_learner[i]))
     rows = [by_learner[i] for i in order]
     out = ClassResult(lang, rows, len(table.failed(rows)), as_of=req.as_of.strftime("%Y-%m-%dT%H:%M:%SZ") if req.as_of else None,
@@ -86,12 +88,12 @@ def run(req: Request, fetching: Callable[[int, int], None] | None = None,
     if req.items or req.everything:
         from lynx.teacher.items import analyse
 
-        out.items = analyse(learners, where.course, lang)
+        out.items = analyse([cache.full(lr) for lr in learners], where.course, lang)
     if req.name is not None or req.everything:
         from lynx.teacher.detail import detail
 
         picked = [pick(rows, req.name)] if req.name is not None else list(range(len(rows)))
-        out.details = [detail(learners[order[j]], rows[j], where.course, lang) for j in picked]
+        out.details = [detail(cache.full(learners[order[j]]), rows[j], where.course, lang) for j in picked]
         out.detail = out.details[0] if req.name is not None else None
     return out
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from lynx.content.fields import text
 from lynx.teacher.summary import card, zulu
-from lynx.teacher.sync import Learner
 
 
-def detail(lr: Learner, row: dict[str, Any], course: Path | None, lang: str) -> dict[str, Any]:
-    s = lr.summary or {}
+def detail(full: dict[str, Any] | None, row: dict[str, Any], course: Path | None, lang: str) -> dict[str, Any]:
+    """One learner from their whole summary (``full``) and their row of the class table."""
+    s = full or {}
     titles = _titles(course, lang)
     verified = {(v["kind"], v["id"]): v for v in row.get("verify") or []}
     breaks = []

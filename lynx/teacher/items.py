@@ -19,9 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from lynx.content.fields import text
-from lynx.teacher.summary import card
-from lynx.teacher.table import scored
-from lynx.teacher.sync import Learner
+from lynx.teacher.summary import card, scored
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 STOP = {"the", "a", "an", "it", "will", "be", "is", "of", "to", "in", "at", "on", "and", "or", "i", "that", "this",
@@ -33,9 +31,10 @@ BREAK_COLUMNS = ["id", "title", "tried", "done", "with_solution", "mean_hints", 
 CARD_COLUMNS = ["id", "term", "learners", "lapses", "with_lapses", "mean_lapses"]
 
 
-def analyse(learners: list[Learner], course: Path | None, lang: str) -> dict[str, list[dict[str, Any]]]:
-    """``{"questions": [...], "breaks": [...], "cards": [...]}``, the items the class finds hardest first."""
-    sums = [lr.summary for lr in learners if lr.summary and lr.summary.get("has_data")]
+def analyse(summaries: list[dict[str, Any] | None], course: Path | None, lang: str) -> dict[str, list[dict[str, Any]]]:
+    """``{"questions": [...], "breaks": [...], "cards": [...]}`` over the learners' whole summaries, the items
+    the class finds hardest first."""
+    sums = [s for s in summaries if s and s.get("has_data")]
     names = _course_names(course, lang)
     return {"questions": questions(sums, names), "breaks": breaks(sums, names), "cards": cards(sums, names)}
 

@@ -23,7 +23,7 @@ from lynx.learner.progress import DONE, Progress
 from lynx.learner.workspace import parse_config
 from lynx.vcs.objects import ObjectReader
 
-SUMMARY_VERSION = 4  # bump when the summary read from a learner's commit changes shape
+SUMMARY_VERSION = 5  # bump when the summary read from a learner's commit changes shape
 TEXT_LIMIT = 400     # characters of a prediction or an answer kept (a learner's text is shown, never trusted)
 NAME_LIMIT = 80
 
@@ -203,6 +203,43 @@ def card(value: Any) -> tuple[str | None, str | None, int, int]:
         return (due if isinstance(due, str) else None, last if isinstance(last, str) else None,
                 lapses if isinstance(lapses, int) else 0, reps if isinstance(reps, int) else 0)
     return None, None, 0, 0
+
+
+def scored(attempt: dict[str, Any]) -> tuple[float, float] | None:
+    """``(confidence 0-1, 1 if the prediction came true else 0)`` of a scored prediction, read defensively:
+    a numeric ``confidence`` (0-1 or 50-100) and a verdict (``right``/``correct``, else ``expect`` against
+    ``measured``, else the learner's own y/partly/n)."""
+    c = attempt.get("confidence")
+    if not isinstance(c, (int, float)) or isinstance(c, bool):
+        return None
+    p = c / 100 if c > 1 else float(c)
+    if not 0 <= p <= 1:
+        return None
+    verdict = attempt.get("right", attempt.get("correct"))
+    if isinstance(verdict, bool):
+        return p, float(verdict)
+    if attempt.get("expect") is not None and attempt.get("measured") is not None:
+        return p, float(str(attempt["expect"]).strip().lower() == str(attempt["measured"]).strip().lower())
+    hit = {"y": 1.0, "partly": 0.5, "n": 0.0}.get(attempt.get("calibration") or "")
+    return (p, hit) if hit is not None else None
+
+
+def brier(s: dict[str, Any]) -> float | None:
+    """The Brier score of a learner's scored predictions (0 is perfect), or None when none is scored."""
+    pairs = [x for b in (s.get("breaks") or {}).values() for a in b.get("attempts") or [] if (x := scored(a))]
+    return round(sum((p - hit) ** 2 for p, hit in pairs) / len(pairs), 3) if pairs else None
+
+
+LIGHT = ("learner", "committed", "has_data", "src_tree", "remote_name", "phase", "breaks_done", "breaks_with_solution",
+         "breaks_tried", "hints", "hints_per_break", "quiz", "calibration", "predictions_rated", "last_activity")
+
+
+def light(full: dict[str, Any], due: list[int], due_key: str) -> dict[str, Any]:
+    """What the class table needs of a summary (kept for every learner in the cache's one file); the rest
+    stays in a file of its own per commit, read only for the item analysis, the detail, the report."""
+    out = {k: full.get(k) for k in LIGHT}
+    out.update({"brier": brier(full), "due": due, "due_key": due_key})
+    return out
 
 
 def done_claims(summary: dict[str, Any]) -> list[dict[str, Any]]:

@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from lynx.core.errors import LynxError
+from lynx.teacher import reading
+from lynx.teacher.due import CourseCards
 from lynx.teacher.roster import Remote
 from lynx.teacher.summary import SUMMARY_VERSION, read_learner
 from lynx.vcs import refs as git_refs
@@ -92,6 +94,7 @@ class Learner:
     tip: str | None = None                                   # the branch's tip now
     pending: bool = False                                    # its objects are here, its summary still to read
     before: str | None = None                                # the tip read last time
+    full: dict[str, Any] | None = None                       # the whole summary, once read or loaded
 
     def shown_name(self) -> str:
         if self.remote.name and not self.remote.branches:
@@ -141,6 +144,20 @@ class ClassCache:
         if git_refs.is_local(remote.url):
             return git_refs.git_dir(Path(remote.url).expanduser()) or Path(remote.url)
         return self.repo_for(remote.url)
+
+    def full(self, lr: Learner) -> dict[str, Any] | None:
+        """A learner's whole summary: read this run, kept in the cache, or read again from the objects."""
+        if lr.full is None and lr.commit:
+            lr.full = reading.load_full(self.root, lr.commit)
+            if lr.full is None:
+                try:
+                    with self.reader(lr.remote, 60.0) as reader:
+                        lr.full = read_learner(reader, lr.commit) if reader.commit(lr.commit) else None
+                except ReadFailed:
+                    lr.full = None
+                if lr.full is not None:
+                    reading.store_full(self.root, lr.commit, lr.full)
+        return lr.full
 
     def reader(self, remote: Remote, timeout: float) -> ObjectReader:
         return ObjectReader(self.objects_of(remote), timeout=max(timeout, 60.0))
@@ -245,102 +262,41 @@ class ClassCache:
         return True
 
 
-def reaches(reader: ObjectReader, new: str, old: str, limit: int = 20_000) -> bool:
-    """Whether ``old`` is in ``new``'s history, as far as the repository holds it."""
-    seen, todo = set(), [new]
-    while todo and len(seen) < limit:
-        here = todo.pop()
-        if here == old:
-            return True
-        if here in seen:
-            continue
-        seen.add(here)
-        info = reader.commit(here)
-        if info is not None:
-            todo.extend(info.parents)
-    return len(seen) >= limit  # too long a history to tell: no warning
-
-
-def _read_one(reader: ObjectReader, known: dict[str, Any], tip: str, before: str | None, branch: str | None,
-              as_of: datetime | None) -> tuple[str | None, dict[str, Any] | None, str | None, str | None]:
-    """``(commit read, its summary, a warning, an error)`` for one learner's branch."""
-    warning = None
-    if before and before != tip and not reaches(reader, tip, before):
-        warning = f"history rewritten since the last fetch: {before[:12]} is no longer in {branch or 'the branch'}"
-    commit: str | None = tip
-    if as_of is not None:
-        commit = reader.last_before(tip, int(as_of.timestamp()))
-        if commit is None:
-            return None, None, warning, f"nothing pushed by {as_of:%Y-%m-%d %H:%M} UTC"
-    return commit, known.get(commit) or read_learner(reader, commit), warning, None
-
-
-def _read_group(job: tuple[Path, list[tuple[str, str | None, str | None]], float, datetime | None]) -> list[tuple]:
-    """Every pending learner of one repository, through one reader (in a worker process, or not)."""
-    repo, items, timeout, as_of = job
-    try:
-        with ObjectReader(repo, timeout=max(timeout, 60.0)) as reader:
-            return [_read_one(reader, _KNOWN, tip, before, branch, as_of) for tip, before, branch in items]
-    except ReadFailed as exc:
-        return [(None, None, None, f"unreadable: {exc}")] * len(items)
-
-
-_KNOWN: dict[str, Any] = {}  # the summaries already read (a forked worker sees the parent's)
-
-
-def read_pending(learners: list[Learner], cache: ClassCache, opts: Options, jobs: int,
+def read_pending(learners: list[Learner], cache: ClassCache, opts: Options, jobs: int, cards: CourseCards,
                  progress: Callable[[int, int], None] | None = None) -> None:
-    """Read the summary of every pending learner. Parsing a learner's files is Python work, which threads
-    cannot spread over cores: many learners are read by worker processes (forked, once the fetching
-    threads are done), one repository's learners together."""
-    global _KNOWN
+    """Read the summary of every pending learner (:mod:`lynx.teacher.reading`), one repository's together."""
     groups: dict[Path, list[Learner]] = {}
     for lr in learners:
         if lr.pending:
             groups.setdefault(cache.objects_of(lr.remote), []).append(lr)
     if not groups:
         return
-    _KNOWN = cache.state["summaries"]
     work = [(repo, [(lr.tip, lr.before, lr.branch) for lr in group], opts.timeout, opts.as_of)
             for repo, group in groups.items()]
-    n = sum(len(g) for g in groups.values())
-    procs = min(jobs, os.cpu_count() or 1)
-    if n >= 64 and procs > 1 and "fork" in _start_methods():
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = pool.map(_read_group, work, chunksize=max(1, len(work) // (procs * 8)))
-            got = _collected(results, groups, progress, n)
-    else:
-        got = _collected(map(_read_group, work), groups, progress, n)
-    for lr, (commit, summary, warning, error) in got:
-        lr.pending = False
-        lr.commit, lr.summary, lr.warning = commit, summary, warning
-        if error:
-            lr.error = error
-
-
-def _collected(results, groups, progress, n: int):
-    out, done = [], 0
+    results = reading.read_all(work, cache.state["summaries"], cache.root, cards, jobs, progress)
     for group, got in zip(groups.values(), results):
-        out += list(zip(group, got))
-        done += len(group)
-        if progress is not None:
-            progress(done, n)
-    return out
+        for lr, (commit, summary, full, warning, error) in zip(group, got):
+            lr.pending = False
+            lr.commit, lr.summary, lr.full, lr.warning = commit, summary, full, warning
+            if error:
+                lr.error = error
 
 
-def _start_methods() -> list[str]:
-    import multiprocessing
+def recount(learners: list[Learner], cache: ClassCache, cards: CourseCards) -> None:
+    """Summaries kept from another version of the course: their cards' due times worked out again."""
+    from lynx.teacher.due import due_times
 
-    return multiprocessing.get_all_start_methods()
+    for lr in learners:
+        if lr.summary is not None and lr.summary.get("due_key") != cards.key:
+            full = cache.full(lr)
+            if full is not None:
+                lr.summary = {**lr.summary, "due": due_times(full, cards), "due_key": cards.key}
 
 
-def collect(remotes: list[Remote], cache: ClassCache, jobs: int, opts: Options,
+def collect(remotes: list[Remote], cache: ClassCache, jobs: int, opts: Options, cards: CourseCards,
             progress: Callable[[int, int], None] | None = None) -> list[Learner]:
-    """Ask every remote what it has and fetch what is new (threads: it waits on the network), then read
-    what was never read (processes), then remember it all."""
+    """Ask every remote what it has and fetch what is new (threads: it waits on the network; a path is
+    read at once), then read what was never read (processes), then remember it all."""
     import threading
 
     lock, done = threading.Lock(), [0]
@@ -356,8 +312,16 @@ def collect(remotes: list[Remote], cache: ClassCache, jobs: int, opts: Options,
                 progress(done[0], len(remotes))
         return got
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        learners = [lr for group in pool.map(one, remotes) for lr in group]
-    read_pending(learners, cache, opts, jobs, progress)
+    # A path's branches are two small files: read here, at once (a thread per remote would cost more).
+    local = {i for i, r in enumerate(remotes) if r.url and git_refs.is_local(r.url) and not r.branches}
+    groups: list[list[Learner] | None] = [one(r) if i in local else None for i, r in enumerate(remotes)]
+    far = [r for i, r in enumerate(remotes) if i not in local]
+    if far:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            fetched = iter(list(pool.map(one, far)))
+        groups = [g if g is not None else next(fetched) for g in groups]
+    learners = [lr for g in groups for lr in g]
+    read_pending(learners, cache, opts, jobs, cards, progress)
+    recount(learners, cache, cards)
     cache.save(learners, as_of=opts.as_of is not None)
     return learners

@@ -65,10 +65,3 @@ def fetch(repo: Path, url: str, specs: list[str], timeout: float = NETWORK_TIMEO
     if result.status == 0:
         return None
     return result.err if result.status == 124 else gitrun.all_lines(result.err, 3)
-
-
-def is_ancestor(repo: Path, old: str, new: str, timeout: float = gitrun.LOCAL_TIMEOUT) -> bool | None:
-    """Whether commit ``old`` is in ``new``'s history (None: git could not tell, e.g. ``old`` is gone)."""
-    result = gitrun.run(["-c", f"safe.directory={repo}", "merge-base", "--is-ancestor", old, new], repo,
-                        timeout=timeout)
-    return {0: True, 1: False}.get(result.status)
