@@ -7,7 +7,7 @@ learner's folder) and then weeks of work, one commit per study session: break at
 Every break done has its branch, as `lynx break` and `lynx done` leave it: `lynx/break/<id>` with the
 break applied, then the learner's fix (what `lynx class --verify` re-checks). Most fixes restore the
 reference code byte for byte (undoing a one-line bug does); about 1 in 70 is written differently (a
-tree of its own, still correct), and a few learners (2%) call breaks done that their code does not fix.
+tree of its own, still correct), and 1 learner in 50 calls breaks done that their code does not fix.
 Histories are written with `git fast-import`, one process per repository, the learners in parallel
 (--jobs), so 200 learners take seconds. A few learners pushed nothing but their new workspace (no lynx data).
 
@@ -105,7 +105,7 @@ def break_files(root: Path, bids: list[str]) -> dict[str, tuple[dict[str, bytes]
 
 def history(stream: Stream, ref: str, name: str, course: dict[str, bytes], breaks: list[str], quizzes: list[str],
             cards: list[str], rng: random.Random, start: datetime,
-            code: dict[str, tuple[dict[str, bytes], dict[str, bytes]]] | None = None) -> None:
+            code: dict[str, tuple[dict[str, bytes], dict[str, bytes]]] | None = None, dishonest: bool = False) -> None:
     """One learner's workspace: `lynx init`, then study sessions, each one commit (and a branch per break done)."""
     from lynx.activities import scheduling
     from lynx.core.clock import parse
@@ -125,7 +125,7 @@ def history(stream: Stream, ref: str, name: str, course: dict[str, bytes], break
     quiz_attempts: dict[str, list] = {}
     states = CardStates()
     skill = rng.uniform(0.2, 0.8)  # how often this learner's predictions are right, growing with practice
-    honest = rng.random() >= 0.02  # 2% of learners call some breaks done that their code does not fix
+    honest = not dishonest  # 1 learner in 50 calls some breaks done that their code does not fix
     next_break = 0
     branch_of: dict[str, int] = {}
     for _ in range(rng.randint(3, 40)):
@@ -166,9 +166,17 @@ def history(stream: Stream, ref: str, name: str, course: dict[str, bytes], break
         elif kind == "quiz" and quizzes:
             qid = rng.choice(quizzes)
             phase = qid.removeprefix("phase-")
-            total = 12
-            score = rng.randint(4, 12)
-            answers = [{"id": f"q-{phase}-{i:02d}", "correct": i <= score} for i in range(1, total + 1)]
+            answers = []
+            for q_id, kind_q, n_opts, right, hard in QUESTIONS.get(qid, []):
+                ok = rng.random() < min(0.95, max(0.05, skill + 0.35 - hard))
+                if kind_q == "free":
+                    answers.append({"id": q_id, "given": "a rank collapse" if ok else "no idea", "correct": ok})
+                    continue
+                wrong = [i for i in range(n_opts) if i not in right] or [0]
+                picks = sorted(right) if ok else [wrong[0] if rng.random() < 0.6 else rng.choice(wrong)]
+                answers.append({"id": q_id, "given": ",".join("abcdefgh"[i] for i in picks), "chosen": picks,
+                                "correct": ok})
+            total, score = len(answers), sum(a["correct"] for a in answers)
             quiz_attempts.setdefault(phase, []).append({
                 "quiz": qid, "started": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "seconds": 300.0, "lang": "en",
                 "mode": "terminal", "review": False, "finished": True, "score": score, "total": total,
@@ -188,6 +196,7 @@ def history(stream: Stream, ref: str, name: str, course: dict[str, bytes], break
 
 
 _SHARED: tuple = ()
+QUESTIONS: dict[str, list[tuple[str, str, int, tuple[int, ...], float]]] = {}  # quiz -> (id, kind, options, right, hardness)
 
 
 def _one_learner(job: tuple[int, str, Path]) -> None:
@@ -196,7 +205,8 @@ def _one_learner(job: tuple[int, str, Path]) -> None:
     course, breaks, quizzes, cards, start, code, seed = _SHARED
     subprocess.run(["git", "init", "--quiet", "--bare", "--initial-branch=main", str(repo)], check=True)
     stream = Stream()
-    history(stream, "refs/heads/main", name, course, breaks, quizzes, cards, random.Random(f"{seed}-{i}"), start, code)
+    history(stream, "refs/heads/main", name, course, breaks, quizzes, cards, random.Random(f"{seed}-{i}"), start, code,
+            dishonest=i % 50 == 17)
     stream.run(repo)
 
 
@@ -225,6 +235,11 @@ def main() -> None:
     quizzes = sorted({p.stem.split("-")[0] + "-" + p.stem.split("-")[1] for p in (REPO / "data/quizzes").glob("phase-*.yaml")})
     cards = [c.id for c in deck.load(REPO)]
     code = break_files(REPO, breaks)
+    from lynx.content.quiz import load_all
+
+    for qz in load_all(REPO):  # the course's real questions: the class's answers can be analysed (--items)
+        QUESTIONS[qz.id] = [(q.id, q.kind, len(q.options), tuple(sorted(q.correct_indices)),
+                             (sum(map(ord, q.id)) % 7) / 10) for q in qz.questions]
     args.out.mkdir(parents=True, exist_ok=True)
     start = datetime(2026, 9, 14, 8, 0, tzinfo=timezone.utc)
     names = [f"{NAMES[i % len(NAMES)]}{i // len(NAMES) or ''}" for i in range(args.learners)]

@@ -13,6 +13,9 @@ Sections (each row: measured / baseline, with its goal):
   validate   `lynx validate` on the bundled course (the one absolute figure). goal: < 30 s
   minimodel  the phase-13 CBOW step and the phase-17 mini-GPT step against PyTorch on CPU, the
              same shapes, one thread each (skipped without PyTorch).       goal: >= 0.5x throughput
+  class      `lynx class` over 1,000 and 200 generated learners (benchmarks/make_class.py), first run
+             and nothing new, and --verify over 200 (absolute seconds; benchmarks/class_bench.py).
+                                                 goals: 1,000 <= 12 s / <= 2 s; --verify 200 <= 90 s / <= 3 s
 
 Timing: each round runs every command of a section once, in a shuffled order (interleaved), and a
 figure is the median over --runs rounds (at least 9), so slow and fast machines give the same
@@ -43,7 +46,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-SECTIONS = ("startup", "break", "scale", "validate", "minimodel")
+SECTIONS = ("startup", "break", "scale", "validate", "minimodel", "class")
 PY = sys.executable
 LYNX = str(Path(PY).with_name("lynx")) if Path(PY).with_name("lynx").exists() else (shutil.which("lynx") or "lynx")
 ENV = {
@@ -399,6 +402,12 @@ def minimodel(rep: Report, tmp: Path, runs: int) -> None:
                     f"minimodel {mem_s('minimodel')}; PyTorch {mem_s('torch')}"))
 
 
+def klass(rep: Report, tmp: Path, runs: int) -> None:
+    import class_bench
+
+    class_bench.section(rep, Row, tmp, runs, LYNX, ENV)
+
+
 def _throughput(models: list[str], runs: int) -> None:
     """Child process: seconds per step, each framework timed over a block of steps, interleaved."""
     import torch
@@ -464,7 +473,7 @@ def write_results(rep: Report, runs: int, sections: list[str], took: float) -> P
         "# lynx benchmarks — last run",
         "",
         "Written by `python benchmarks/run.py` (do not edit by hand: the next run replaces it). Every figure",
-        "but `validate` is a ratio against a baseline timed in the same run, interleaved with it, the median",
+        "but `validate` and `class` is a ratio against a baseline timed in the same run, interleaved with it, the median",
         f"of {runs} rounds; the ratios mean the same on a slow or a fast machine. The figure is the wall-clock",
         "ratio; the CPU-time ratio beside it (user + system time, which does not count waiting for a busy core)",
         "shows how much the machine's load moved it. For minimodel (one thread, compute-bound) CPU time is",
@@ -522,7 +531,8 @@ def main() -> None:
         raise SystemExit(f"no `lynx` next to {PY}: run `pip install -e .` in this environment first")
     rep = Report()
     start = time.perf_counter()
-    funcs = {"startup": startup, "break": break_section, "scale": scale, "validate": validate, "minimodel": minimodel}
+    funcs = {"startup": startup, "break": break_section, "scale": scale, "validate": validate, "minimodel": minimodel,
+             "class": klass}
     with tempfile.TemporaryDirectory(prefix="lynx-bench-") as tmp:
         for s in sections:
             print(f"== {s}", flush=True)

@@ -145,17 +145,34 @@ def _digest(path: Path) -> str:
 
 
 # -- finding the code ------------------------------------------------------------------------------
-def locate(reader: ObjectReader, claim: Claim, refs: dict[str, str], checks: Checks) -> ClaimResult:
+def _commit_for(claim: Claim, refs: dict[str, str]) -> list[str]:
+    """Where a claim's code may be: the commit `done` recorded, else its branch, else lynx's usual branch."""
+    out = [claim.commit] if claim.commit else []
+    return out + [refs[n] for n in (claim.branch, f"lynx/{claim.kind}/{claim.id}") if n and refs.get(n)]
+
+
+def known_location(claim: Claim, refs: dict[str, str], checks: Checks, results: "Results") -> ClaimResult | None:
+    """A claim located in an earlier run (its commit's tree and comparison with the solution never change):
+    no object need be read."""
+    check = checks.of(claim.kind, claim.id)
+    if check is None:
+        return None
+    for commit in _commit_for(claim, refs)[:1]:
+        got = results.location(commit, check)
+        if got is not None:
+            return ClaimResult(claim.kind, claim.id, claim.outcome, "pending", "", commit, got["tree"], got["same"])
+    return None
+
+
+def locate(reader: ObjectReader, claim: Claim, refs: dict[str, str], checks: Checks,
+           results: "Results | None" = None) -> ClaimResult:
     """Where a claim's code is (commit, its ``src/`` tree), and whether its files are the course's solution."""
     res = ClaimResult(claim.kind, claim.id, claim.outcome)
     check = checks.of(claim.kind, claim.id)
     if check is None:
         res.status, res.detail = "unknown", f"the course has no {claim.kind} {claim.id}"
         return res
-    commit = claim.commit if claim.commit and reader.commit(claim.commit) is not None else None
-    for name in (claim.branch, f"lynx/{claim.kind}/{claim.id}"):
-        if commit is None and name and refs.get(name):
-            commit = refs[name]
+    commit = next((c for c in _commit_for(claim, refs) if reader.commit(c) is not None), None)
     if commit is None:
         res.detail = f"no branch {claim.branch or f'lynx/{claim.kind}/{claim.id}'} and no recorded commit"
         return res
@@ -166,6 +183,8 @@ def locate(reader: ObjectReader, claim: Claim, refs: dict[str, str], checks: Che
     if check.solution:
         res.same_as_solution = all(reader.blob(commit, rel) == data for rel, data in check.solution.items())
     res.status = "pending"
+    if results is not None:
+        results.remember_location(commit, check, res.tree, res.same_as_solution)
     return res
 
 
@@ -182,7 +201,7 @@ class Results:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.data: dict[str, dict[str, str]] = {}
+        self.data: dict[str, dict] = {}
         if path is not None:
             try:
                 loaded = json.loads(path.read_text(encoding="utf-8"))
@@ -201,6 +220,13 @@ class Results:
 
     def put(self, tree: str, check: Check, status: str, detail: str) -> None:
         self.data[self.key(tree, check)] = {"status": status, "detail": detail}
+        self._changed = True
+
+    def location(self, commit: str, check: Check) -> dict | None:
+        return self.data.get(f"at|{commit}|{check.key}|{check.digest}")
+
+    def remember_location(self, commit: str, check: Check, tree: str, same: bool | None) -> None:
+        self.data[f"at|{commit}|{check.key}|{check.digest}"] = {"tree": tree, "same": same}
         self._changed = True
 
     def save(self) -> None:

@@ -66,12 +66,13 @@ def verify(ws: Workspace, course: Path | None, jobs: int, timeout: float = DEFAU
         return out
     refs = git_refs.branch_refs(ws.root)
     checks = Checks(root)
+    results = Results(ws.state_dir / "verify.json")
     try:
         with ObjectReader(gd) as reader:
-            located = [verification.locate(reader, c, refs, checks) for c in claims]
+            located = [verification.locate(reader, c, refs, checks, results) for c in claims]
     except ReadFailed as exc:
         raise LynxError(f"cannot read {ws.root}'s history: {exc}", "check `git status` in the workspace") from None
     pending = [(gd, r) for r in located if r.status == "pending"]
-    verification.run(pending, checks, Results(ws.state_dir / "verify.json"), jobs, timeout, progress)
+    verification.run(pending, checks, results, jobs, timeout, progress)
     out.results = located
     return out

@@ -22,6 +22,7 @@ def verify_class(learners: list[Learner], cache: ClassCache, course: Path, jobs:
                  progress: Callable[[int, int], None] | None = None) -> dict[int, list[ClaimResult]]:
     """``{index of the learner in learners: [result per claim]}`` for every learner with a summary."""
     checks = Checks(course)
+    results = Results(cache.root / "verify.json")
     out: dict[int, list[ClaimResult]] = {}
     pending = []
     for i, lr in enumerate(learners):
@@ -30,14 +31,19 @@ def verify_class(learners: list[Learner], cache: ClassCache, course: Path, jobs:
         if not claims or lr.commit is None:
             continue
         repo = cache.objects_of(lr.remote)
-        try:
-            with cache.reader(lr.remote, 60.0) as reader:
-                located = [verification.locate(reader, c, lr.code_refs, checks) for c in claims]
-        except ReadFailed as exc:
-            located = [ClaimResult(c.kind, c.id, c.outcome, "error", str(exc)) for c in claims]
+        located = [verification.known_location(c, lr.code_refs, checks, results) for c in claims]
+        todo = [j for j, r in enumerate(located) if r is None]
+        if todo:  # only claims never located before need the learner's objects
+            try:
+                with cache.reader(lr.remote, 60.0) as reader:
+                    for j in todo:
+                        located[j] = verification.locate(reader, claims[j], lr.code_refs, checks, results)
+            except ReadFailed as exc:
+                for j in todo:
+                    located[j] = ClaimResult(claims[j].kind, claims[j].id, claims[j].outcome, "error", str(exc))
         out[i] = located
         pending += [(repo, r) for r in located if r.status == "pending"]
-    verification.run(pending, checks, Results(cache.root / "verify.json"), jobs, timeout, progress)
+    verification.run(pending, checks, results, jobs, timeout, progress)
     return out
 
 
