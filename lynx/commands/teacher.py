@@ -20,7 +20,7 @@ def class_(
     cache: Annotated[Optional[Path], typer.Option("--cache", help="Where fetched work is kept (default: .lynx/class in a workspace, else ~/.cache/lynx/class).")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Remotes read (and checks run) at the same time.")] = 8,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds for each git call to a remote; one that never answers becomes its row's note.")] = 30.0,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The class as it stood then, from git history: a date (its end, UTC) or an ISO time.")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The class as it stood then, from the repositories' history: a date (its end, UTC) or an ISO time.")] = None,
     verify: Annotated[bool, typer.Option("--verify", help="Re-run the check of every break and build each learner calls done, on their code, sandboxed.")] = False,
     verify_timeout: Annotated[float, typer.Option("--verify-timeout", min=1, help="Seconds for one run of a learner's code under --verify.")] = 300.0,
     items: Annotated[bool, typer.Option("--items", help="Item analysis: per quiz question, break and card, for the whole class.")] = False,
