@@ -1,7 +1,9 @@
 """Flashcard scheduling: FSRS (the ``fsrs`` package, 6.x) per learner and card, and the queue built on it.
 
-FSRS says when each card is due next; what it does not have, lynx adds here: the daily limit of new
-cards, the queue of what is due today, and "missed elsewhere, due tomorrow" (``lynx.activities.misses``).
+FSRS says when each card is due next, with the learner's settings (``lynx.activities.card_settings``);
+what it does not have, lynx adds here: the daily limit of new cards, the queue of what is due today,
+"missed elsewhere, due tomorrow" (``lynx.activities.misses``), what each rating button would do, and the
+summary of a session. The counts of ``--stats`` are ``lynx.activities.card_stats``.
 
 Importing this module is cheap (no fsrs, YAML, git or numpy): ``lynx status`` calls
 :func:`cards_summary`, which reads the JSON directly.
@@ -9,12 +11,13 @@ Importing this module is cheap (no fsrs, YAML, git or numpy): ``lynx status`` ca
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
+from lynx.activities import card_settings
 from lynx.core import clock, lock
 from lynx.core.clock import day_start, next_day, parse
-from lynx.core.errors import LynxError
 from lynx.learner import cardstates
 from lynx.learner.cardstates import CardState, CardStates, Review
 from lynx.learner.workspace import Workspace
@@ -22,27 +25,29 @@ from lynx.learner.workspace import Workspace
 if TYPE_CHECKING:
     from lynx.content.deck import Card
 
-NEW_PER_DAY = 10  # new cards introduced per day by the spaced review (--new changes it)
+NEW_PER_DAY = card_settings.NEW_PER_DAY  # new cards introduced per day by the spaced review (--new changes it)
 MASTERED_STABILITY_DAYS = 7.0  # FSRS stability: 90% recall still expected a week after the last review
 LEARNING, REVIEW, RELEARNING = 1, 2, 3  # fsrs.State values; 0 marks "new" in the log
 RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+MAX_REVIEW_MS = 60_000  # a longer answer is counted as a minute (the learner looked away), as Anki does
 
 
 def new_per_day(ws: Workspace) -> int:
     """``new_cards_per_day`` under ``[workspace]`` in lynx.toml, else :data:`NEW_PER_DAY`."""
-    value = ws.config.get("new_cards_per_day", NEW_PER_DAY)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise LynxError(f"{ws.root / 'lynx.toml'}: new_cards_per_day = {value!r} is not a whole number >= 0",
-                        "e.g. new_cards_per_day = 10 under [workspace]")
-    return value
+    return card_settings.settings(ws).new_per_day
 
 
-def record(ws: Workspace, card_id: str, rating: int, at: datetime) -> CardState:
+def scheduler_for(ws: Workspace, states: CardStates) -> Any:
+    """The learner's FSRS scheduler: lynx.toml's settings, and the parameters fitted to their log if any."""
+    return card_settings.scheduler(card_settings.settings(ws), states.fitted)
+
+
+def record(ws: Workspace, card_id: str, rating: int, at: datetime, ms: int | None = None) -> CardState:
     """Review one card and save at once: read, change, write under the workspace lock, so two
     sessions side by side (or a session and `lynx done`) never lose each other's ratings."""
     with lock.held(ws.state_dir):
         states = cardstates.load(ws.learner_dir)
-        entry = review(states, card_id, rating, at)
+        entry = review(states, card_id, rating, at, scheduler_for(ws, states), ms)
         cardstates.save(ws.learner_dir, states)
     return entry
 
@@ -55,34 +60,26 @@ def add_session(ws: Workspace, result: dict[str, Any]) -> None:
         cardstates.save(ws.learner_dir, states)
 
 
-_SCHEDULER = None
-
-
-def scheduler():
-    """The FSRS scheduler: default parameters and learning steps, no fuzz (reviews are reproducible)."""
-    global _SCHEDULER
-    if _SCHEDULER is None:
-        from fsrs import Scheduler
-
-        _SCHEDULER = Scheduler(enable_fuzzing=False)
-    return _SCHEDULER
-
-
-def review(states: CardStates, card_id: str, rating: int, at: datetime) -> CardState:
-    """Apply one rating (1 Again, 2 Hard, 3 Good, 4 Easy) at ``at``; returns the card's new state."""
+def _fsrs_card(entry: CardState | None, at: datetime) -> Any:
     from fsrs import Card as FsrsCard
+
+    if entry:
+        return FsrsCard.from_dict({**entry.fsrs, "card_id": 0})
+    return FsrsCard(card_id=0, due=at)  # an explicit id: fsrs would sleep 1 ms to invent one
+
+
+def review(states: CardStates, card_id: str, rating: int, at: datetime, sched: Any = None,
+           ms: int | None = None) -> CardState:
+    """Apply one rating (1 Again, 2 Hard, 3 Good, 4 Easy) at ``at``, which took ``ms`` milliseconds;
+    returns the card's new state. ``sched``: an FSRS scheduler (default settings when None)."""
     from fsrs import Rating
 
     if rating not in RATINGS:
         raise ValueError(f"rating must be 1-4, got {rating!r}")
     entry = states.cards.get(card_id)
-    if entry:
-        card = FsrsCard.from_dict({**entry.fsrs, "card_id": 0})
-        before = int(card.state.value)
-    else:
-        card = FsrsCard(card_id=0, due=at)  # an explicit id: fsrs would sleep 1 ms to invent one
-        before = 0
-    card, _ = scheduler().review_card(card, Rating(rating), review_datetime=at)
+    card = _fsrs_card(entry, at)
+    before = int(card.state.value) if entry else 0
+    card, _ = (sched or card_settings.scheduler()).review_card(card, Rating(rating), review_datetime=at)
     state = card.to_dict()
     state.pop("card_id", None)
     new = CardState(fsrs=state, introduced=entry.introduced if entry else clock.iso(at),
@@ -90,18 +87,52 @@ def review(states: CardStates, card_id: str, rating: int, at: datetime) -> CardS
                     lapses=(entry.lapses if entry else 0) + (1 if rating == 1 and before == REVIEW else 0),
                     extra=entry.extra if entry else {})
     states.cards[card_id] = new
-    states.log.append(Review(card_id, rating, clock.iso(at), before))
+    states.log.append(Review(card_id, rating, clock.iso(at), before, None if ms is None else min(ms, MAX_REVIEW_MS)))
     return new
 
 
-def interval_text(entry: CardState, at: datetime) -> str:
-    """How long until the card is due again, in words a learner reads at a glance."""
-    secs = (parse(entry.due) - at).total_seconds()
-    if secs < 3600:
-        return f"{max(1, round(secs / 60))} min"
-    if secs < 86400:
-        return f"{round(secs / 3600)} h"
-    return f"{round(secs / 86400)} d"
+def preview(entry: CardState | None, at: datetime, sched: Any = None) -> dict[int, timedelta]:
+    """What each rating would do to a card answered at ``at``: ``{1: 10 minutes, 2: 1 day, ...}`` until it is due
+    again (what the rating buttons show). Nothing is saved."""
+    from fsrs import Rating
+
+    sched = sched or card_settings.scheduler()
+    card = _fsrs_card(entry, at)
+    out = {}
+    for rating in RATINGS:
+        after, _ = sched.review_card(card, Rating(rating), review_datetime=at)
+        out[rating] = after.due - at
+    return out
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """How a review or learn session went: what the learner rated, how long it took, and when the next of
+    these cards is due (None: none of them has been seen; ``due_now``: cards still due today)."""
+
+    reviewed: int
+    counts: dict[int, int]          # rating 1-4 -> how many
+    seconds: float
+    next_due: datetime | None
+    due_now: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"reviewed": self.reviewed, **{RATINGS[r]: n for r, n in self.counts.items()},
+                "seconds": round(self.seconds, 1), "next_due": clock.iso(self.next_due) if self.next_due else None,
+                "due_now": self.due_now}
+
+
+def summarize(ws: Workspace, cards: list["Card"], ratings: list[int], ms: int) -> SessionSummary:
+    """The summary of a session that rated ``ratings`` over ``cards`` in ``ms`` milliseconds."""
+    from lynx.activities.misses import missed
+
+    states = cardstates.load(ws.learner_dir)
+    misses = missed(ws, states)
+    at = clock.now()
+    end_of_day = next_day(at)
+    dues = [d for c in cards if (d := due_at(states.cards.get(c.id), misses.get(c.id, []))) is not None]
+    return SessionSummary(reviewed=len(ratings), counts={r: ratings.count(r) for r in RATINGS}, seconds=ms / 1000,
+                          next_due=min(dues) if dues else None, due_now=sum(1 for d in dues if d < end_of_day))
 
 
 # -- what is due ----------------------------------------------------------------------
@@ -143,48 +174,6 @@ def queue(cards: list["Card"], states: CardStates, misses: dict[str, list[dateti
     return [c for _, _, c in sorted(due, key=lambda t: (t[0], t[1]))], fresh[: max(0, new_limit - introduced)]
 
 
-def stats(cards: list["Card"], states: CardStates, misses: dict[str, list[datetime]], at: datetime) -> dict[str, Any]:
-    """Counts for ``lynx cards --stats``: due today and this week, new, learning, mastered, retention."""
-    end_today = next_day(at)
-    end_week = day_start(at) + timedelta(days=7)
-    ids = {c.id for c in cards}
-    out = {"cards": len(cards), "new": 0, "learning": 0, "review": 0, "mastered": 0, "due_today": 0, "due_week": 0}
-    per_phase: dict[str, dict[str, int]] = {}
-    for c in cards:
-        entry = states.cards.get(c.id)
-        d = due_at(entry, misses.get(c.id, []))
-        row = per_phase.setdefault(c.phase, {"cards": 0, "new": 0, "mastered": 0, "due_today": 0})
-        row["cards"] += 1
-        if entry is None:
-            out["new"] += 1
-            row["new"] += 1
-        elif entry.fsrs.get("state") == REVIEW:
-            out["review"] += 1
-        else:
-            out["learning"] += 1
-        if is_mastered(entry, d):
-            out["mastered"] += 1
-            row["mastered"] += 1
-        if d is not None and d < end_today:
-            out["due_today"] += 1
-            row["due_today"] += 1
-        if d is not None and d < end_week:
-            out["due_week"] += 1
-    # Retention: of the reviews of cards that had graduated (a real recall after a gap), how many were not "Again".
-    recalls = [r for r in states.log if r.card in ids and r.before == REVIEW]
-    kept = sum(1 for r in recalls if r.rating > 1)
-    out["reviews"] = sum(1 for r in states.log if r.card in ids)
-    out["reviews_today"] = sum(1 for r in states.log if r.card in ids and day_start(parse(r.at)) == day_start(at))
-    out["retention"] = round(kept / len(recalls), 3) if recalls else None
-    out["retention_reviews"] = len(recalls)
-    out["phases"] = dict(sorted(per_phase.items(), key=lambda kv: _phase_key(kv[0])))
-    return out
-
-
-def _phase_key(p: str) -> tuple[int, int | str]:
-    return (0, int(p)) if p.isdigit() else (1, p)
-
-
 def cards_summary(ws: Workspace, phases: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
     """Per phase (every phase with cards, or only ``phases``): ``{"total", "mastered", "due"}``, where due
     means due by the end of today, for `lynx status`. JSON reads only, none per deck."""
@@ -206,14 +195,6 @@ def cards_summary(ws: Workspace, phases: Iterable[str] | None = None) -> dict[st
             row["mastered"] += is_mastered(entry, due)
             row["due"] += due is not None and due < end_today
     return out
-
-
-def learner_stats(ws: Workspace, cards: list["Card"]) -> dict[str, Any]:
-    """`lynx cards --stats` for the learner of ``ws``, over ``cards``."""
-    from lynx.activities.misses import missed
-
-    states = cardstates.load(ws.learner_dir)
-    return {"learner": ws.learner, **stats(cards, states, missed(ws, states), clock.now())}
 
 
 # -- breaks that come back (lynx practice): the same FSRS, over finished breaks ---------------------------

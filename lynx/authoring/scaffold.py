@@ -57,6 +57,7 @@ def break_yaml(bid: str, phase: str, files: list[str], note: str = "") -> str:
         + "hints:\n" + hints
         + field("why", "why practitioners meet this bug, and how to find it fast (cite the source)")
         + "observe: [python, -m, minimodel.programs.TODO]\n"
+        + "departs: TODO  # where `lynx run --compare` sees the runs part: a module path, loss, crash, none, ...\n"
         + "check: check_test.py\ntimeout: 120\ncards: []\n"
         + "outcome:\n  question:" + _todo("the question a scored prediction answers", 4) + "\n"
         + "  options:\n"

@@ -78,8 +78,15 @@ def card_rows(root: Path, jobs: int) -> list[Row]:
     from lynx.content import deck
 
     problems = deck.check(root)
-    return [Row("cards", "decks", False, e.line()) for e in problems] or [
-        Row("cards", "decks", True, f"{len(deck.load(root))} cards; every `cards:` reference exists")]
+    if problems:
+        return [Row("cards", "decks", False, e.line()) for e in problems]
+    cards = deck.load(root)
+    # A card of a phase the course does not have reaches no learner: `lynx status` lists phases, not decks.
+    lost = [Row("cards", c.id, False, f"phase {c.phase!r} of card {c.id} ({c.deck}) is not a phase of the course: "
+                                      f"no phases/{c.phase}-*/phase.yaml — fix its phase or add the phase")
+            for c in deck.orphans(cards, set(Course(root, use_cache=False).phase_ids()))]
+    return lost or [Row("cards", "decks", True, f"{len(cards)} cards; every `cards:` reference exists; "
+                                                "every card's phase is a phase of the course")]
 
 
 def quiz_rows(root: Path, jobs: int) -> list[Row]:

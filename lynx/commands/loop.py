@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -126,17 +127,38 @@ def hint(
 
 
 @app.command()
-def run(lang: LangOpt = None) -> None:
+def run(
+    compare: Annotated[bool, typer.Option("--compare", help="Run it on the reference code too and show where the two runs part.")] = False,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="With --compare: also write a PNG of both runs here (needs matplotlib).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="With --compare: the record of both runs as JSON.")] = False,
+    lang: LangOpt = None,
+) -> None:
     """Run the active break's observation program on your code and show what happens.
 
-    Exits with the program's own status: a crash may be exactly what you predicted.
+    Exits with the program's own status: a crash may be exactly what you predicted. With --compare it runs
+    twice with the same seed, on the reference code and on yours, and marks the first module where they part.
 
-    Example: lynx run
+    Example: lynx run --compare
     """
     from lynx.activities import breaks
     from lynx.term import loop_view
 
     ws, lang = _ws(lang)
+    if (plot is not None or json_out) and not compare:
+        raise LynxError("--plot and --json go with --compare", "e.g. `lynx run --compare --plot runs.png`")
+    if compare:
+        from lynx.activities.compare import compare as run_both
+        from lynx.term import compare_view
+
+        both = run_both(ws)
+        drawn = compare_view.plot(both, plot, lang) if plot is not None else None
+        if json_out:
+            print(compare_view.as_json(both))
+            return
+        compare_view.show(both, lang)
+        if drawn is not None:
+            print(f"\n→ {drawn}")
+        return
     loop_view.run_header(*breaks.observe_target(ws), lang)
     seen = breaks.run_observe(ws)
     loop_view.run_footer(seen, lang)

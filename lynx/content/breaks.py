@@ -12,7 +12,10 @@ from lynx.content.outcome import Outcome, parse_outcome
 from lynx.content.outcome import from_data as outcome_from_data
 
 BREAK_KEYS = ("id", "phase", "title", "summary", "files", "prompt", "symptom", "cause", "hints", "why",
-              "observe", "check", "timeout", "cards", "outcome")
+              "observe", "check", "timeout", "cards", "outcome", "departs")
+# Where `lynx run --compare` finds the two runs part (lynx.activities.compare.culprit): a module's path, or
+# one of the words for the places that are not a module.
+DEPARTS_RE = re.compile(r"^(?:loss|crash|none|no-module|program|[A-Za-z_]\w*(?:#\d+)?(?:\.\w+(?:#\d+)?)*)$")
 BREAK_ID_RE = re.compile(r"^[a-z0-9]+-[a-z0-9]+$")
 MAX_PATCH_BYTES = 200_000
 
@@ -35,6 +38,7 @@ class Break:
     timeout: int = 120
     cards: list[str] = field(default_factory=list)
     outcome: Outcome | None = None  # what a scored prediction is scored against (lynx.content.outcome)
+    departs: str | None = None      # where `lynx run --compare` sees the runs part: a module path, loss, ...
 
     @property
     def patch(self) -> Path:
@@ -117,6 +121,10 @@ def parse_break(path: Path) -> dict[str, Any]:
         raise ContentError(path, "check", f"{check!r} is not a pytest file in the break folder", "use e.g. `check: check_test.py`")
     if not (path.parent / check).is_file():
         raise ContentError(path, "check", f"{check} not found next to break.yaml")
+    departs = f.str("departs", default=None) if f.has("departs") else None
+    if departs is not None and not DEPARTS_RE.match(departs):
+        raise ContentError(path, "departs", f"{departs!r} is not a module path (GPT.blocks.0.attn) nor loss, crash, "
+                           "none, no-module or program", "write where `lynx run --compare` sees the runs part")
     timeout = f.int("timeout", default=120)
     if not 1 <= timeout <= 3600:
         raise ContentError(path, "timeout", f"{timeout} s is out of range", "use 1..3600 seconds")
@@ -135,7 +143,7 @@ def parse_break(path: Path) -> dict[str, Any]:
         "title": f.bilingual("title"), "summary": f.bilingual("summary"), "prompt": f.bilingual("prompt"),
         "symptom": f.bilingual("symptom"), "cause": f.bilingual("cause"), "why": f.bilingual("why"),
         "hints": hint_texts, "cards": f.strs("cards", default=[]),
-        "outcome": parse_outcome(path, f.data["outcome"]) if f.has("outcome") else None,
+        "outcome": parse_outcome(path, f.data["outcome"]) if f.has("outcome") else None, "departs": departs,
     }
 
 

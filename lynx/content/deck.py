@@ -116,6 +116,38 @@ def card_ids(root: Path) -> set[str]:
     return ids
 
 
+def missing_texts(path: Path) -> list[ContentError]:
+    """Every bilingual text of a deck that is absent or empty, one error each (a deck that does not parse
+    at all is left to :func:`parse_deck`)."""
+    from lynx.i18n import languages
+
+    try:
+        data = load_yaml(path)
+    except ContentError:
+        return []
+    if not isinstance(data, dict):
+        return []
+    out = []
+    items = [("title", data.get("title"), "")]
+    for i, card in enumerate(data.get("cards") if isinstance(data.get("cards"), list) else []):
+        if isinstance(card, dict):
+            items += [(f"cards[{i}].{key}", card.get(key), f"card {card.get('id')}: ") for key in ("term", "front", "back")]
+    for where, value, who in items:
+        if value is not None and not isinstance(value, dict):
+            continue  # not a mapping at all: parse_deck says so
+        for lang in languages():
+            v = (value or {}).get(lang)
+            if not isinstance(v, str) or not v.strip():
+                out.append(ContentError(path, where, f"{who}missing the `{lang}` text", f"add `{lang}:` under `{where}`"))
+    return out
+
+
+def orphans(cards: list[Card], phases: set[str]) -> list[Card]:
+    """The cards whose phase is not a phase of the course (no learner sees them in `lynx status`)."""
+    known = {p.lstrip("0") or "0" for p in phases}
+    return [c for c in cards if (c.phase.lstrip("0") or "0") not in known]
+
+
 def select(cards: list[Card], phase: str | None = None, tag: str | None = None) -> list[Card]:
     """The cards matching ``--phase`` and ``--tag`` (both optional)."""
     if phase is not None:
@@ -133,6 +165,10 @@ def check(root: Path) -> list[ContentError]:
 
     errors: list[ContentError] = []
     for path in deck_files(root):
+        missing = missing_texts(path)
+        if missing:  # every empty text at once (a deck drafted by `lynx cards --import` has many)
+            errors += missing
+            continue
         try:
             parse_deck(path)
         except ContentError as exc:

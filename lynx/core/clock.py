@@ -1,6 +1,7 @@
 """The one clock: every timestamp lynx writes or compares comes from :func:`now`.
 
-``LYNX_NOW`` (ISO 8601) fixes it, for tests and demos. Every datetime is UTC.
+``LYNX_NOW`` (ISO 8601) fixes it, for tests and demos. Every datetime is UTC. Durations (how long a review
+took) come from :func:`stopwatch`, a monotonic clock that ``LYNX_NOW`` leaves running.
 """
 
 from __future__ import annotations
@@ -64,3 +65,17 @@ def day_start(dt: datetime) -> datetime:
 def next_day(dt: datetime) -> datetime:
     """Midnight UTC after ``dt``: when a card missed at ``dt`` becomes due."""
     return day_start(dt) + timedelta(days=1)
+
+
+def stopwatch() -> float:
+    """A start mark for :func:`elapsed_ms`: how long something took, read from a monotonic clock that
+    ``LYNX_NOW`` does not fix (a review's duration, a session's length)."""
+    import time
+
+    return time.monotonic()
+
+
+def elapsed_ms(start: float) -> int:
+    import time
+
+    return max(0, round((time.monotonic() - start) * 1000))

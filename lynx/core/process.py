@@ -28,12 +28,14 @@ def env_for(root: Path) -> dict[str, str]:
     return env
 
 
-def run(root: Path, argv: Sequence[str], timeout: int, capture: bool = False) -> subprocess.CompletedProcess:
-    """Run a program; on timeout kill its whole process group and report it."""
+def run(root: Path, argv: Sequence[str], timeout: int, capture: bool = False,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run a program (``env``: variables added to its environment); on timeout kill its whole process group
+    and report it."""
     cmd = argv_for(argv)
     try:
         proc = subprocess.Popen(
-            cmd, cwd=root, env=env_for(root), start_new_session=True,
+            cmd, cwd=root, env={**env_for(root), **(env or {})}, start_new_session=True,
             stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT if capture else None,
             text=True if capture else None,
         )

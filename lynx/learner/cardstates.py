@@ -1,6 +1,7 @@
 """The learner's spaced-repetition states: ``learners/<name>/cards.json`` (FSRS state per flashcard, a review
-log, the results of --test and --match sessions) and, in the same format, ``practice.json`` (the finished
-breaks that come back in `lynx practice`).
+log with how long each review took, the results of --test and --match sessions, and the FSRS parameters
+fitted to this learner's log by ``lynx cards --optimize``) and, in the same format, ``practice.json`` (the
+finished breaks that come back in `lynx practice`).
 
 Typed records; the FSRS state itself stays the ``fsrs`` package's own dictionary (``CardState.fsrs``),
 so a newer fsrs reads what an older one wrote. The same parser reads a file from a learner's commit
@@ -41,16 +42,45 @@ class CardState:
 
 @dataclass
 class Review:
-    """One rating in the log: which card, 1-4, when, and its FSRS state before (0: new)."""
+    """One rating in the log: which card, 1-4, when, its FSRS state before (0: new) and how many
+    milliseconds the learner took (None in logs written before lynx measured it)."""
 
     card: str
     rating: int
     at: str
     before: int
+    ms: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.extra, "card": self.card, "rating": self.rating, "at": self.at, "before": self.before}
+        out = {**self.extra, "card": self.card, "rating": self.rating, "at": self.at, "before": self.before}
+        if self.ms is not None:
+            out["ms"] = self.ms
+        return out
+
+
+@dataclass
+class Fitted:
+    """FSRS parameters fitted to this learner's own log (``lynx cards --optimize``)."""
+
+    parameters: list[float]
+    at: str
+    reviews: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.extra, "parameters": self.parameters, "at": self.at, "reviews": self.reviews}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Fitted | None":
+        if not isinstance(data, dict):
+            return None
+        params = data.get("parameters")
+        if not (isinstance(params, list) and params and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                            for x in params)):
+            return None
+        return cls(parameters=[float(x) for x in params], at=str(data.get("at") or ""), reviews=_int(data.get("reviews")),
+                   extra={k: v for k, v in data.items() if k not in ("parameters", "at", "reviews")})
 
 
 @dataclass
@@ -58,6 +88,7 @@ class CardStates:
     cards: dict[str, CardState] = field(default_factory=dict)
     log: list[Review] = field(default_factory=list)
     sessions: list[dict[str, Any]] = field(default_factory=list)  # --test / --match results, as written
+    fitted: Fitted | None = None
     version: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -83,15 +114,22 @@ class CardStates:
                                    lapses=_int(e.get("lapses")),
                                    extra={k: v for k, v in e.items() if k not in ("fsrs", "introduced", "reps", "lapses")})
         log = [Review(str(r.get("card")), _int(r.get("rating")), str(r.get("at") or ""), _int(r.get("before")),
-                      {k: v for k, v in r.items() if k not in ("card", "rating", "at", "before")})
+                      _ms(r.get("ms")), {k: v for k, v in r.items() if k not in ("card", "rating", "at", "before", "ms")})
                for r in data.get("log") or [] if isinstance(r, dict)]
         sessions = [s for s in data.get("sessions") or [] if isinstance(s, dict)]
-        return cls(cards=cards, log=log, sessions=sessions, version=_int(data.get("version")) or 1,
-                   extra={k: v for k, v in data.items() if k not in ("cards", "log", "sessions", "version")})
+        fitted = Fitted.from_json(data.get("fitted"))
+        if fitted is None and data.get("fitted") is not None and strict:
+            raise LynxError(f"{where}: `fitted` has an unexpected shape",
+                            "run `lynx cards --optimize` again, or `lynx recover`")
+        return cls(cards=cards, log=log, sessions=sessions, fitted=fitted, version=_int(data.get("version")) or 1,
+                   extra={k: v for k, v in data.items() if k not in ("cards", "log", "sessions", "version", "fitted")})
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.extra, "version": self.version, "cards": {c: s.to_json() for c, s in self.cards.items()},
-                "log": [r.to_json() for r in self.log], "sessions": self.sessions}
+        out = {**self.extra, "version": self.version, "cards": {c: s.to_json() for c, s in self.cards.items()},
+               "log": [r.to_json() for r in self.log], "sessions": self.sessions}
+        if self.fitted is not None:
+            out["fitted"] = self.fitted.to_json()
+        return out
 
 
 def _int(value: Any) -> int:
@@ -99,6 +137,10 @@ def _int(value: Any) -> int:
         return int(value or 0)
     except (TypeError, ValueError):
         return 0
+
+
+def _ms(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 CARDS, PRACTICE = "cards.json", "practice.json"  # the flashcards' states; the finished breaks' (lynx practice)

@@ -1,35 +1,36 @@
-"""The four ways to study the cards, as learners know them from flashcard apps (the dialogs).
+"""The ways to study the cards, as learners know them from flashcard apps (the dialogs).
 
-- review (``lynx cards``): the cards due today, then new ones up to the daily limit;
-  the learner rates each answer 1 Again, 2 Hard, 3 Good, 4 Easy and FSRS schedules it.
+- review (``lynx cards``): the cards due today, then new ones up to the daily limit; the learner
+  rates each answer on buttons that show what each gives (``1 Again · 1m  2 Hard · 6m  3 Good · 10m
+  4 Easy · 8d``) and FSRS schedules it.
 - learn (``--learn``): new cards, each shown again until the learner recalls it.
-- test (``--test``): a generated test; multiple choice among the deck's other answers,
-  and typed answers (read a definition, type the term). Misses come back due tomorrow.
-- match (``--match``): rounds of terms to pair with their definitions.
+- test and match (``--test``, ``--match``): ``lynx.term.card_games_view``.
 
-Input is read line by line (``input()``), so the sessions work in a terminal, under
-pexpect, or fed by a pipe. ``q`` or end of input stops a session; every rating is saved
-as soon as it is given.
+Both end with a summary: how many were rated Again, Hard, Good and Easy, the time spent, and when the
+next card is due. Input is read line by line (``input()``), so the sessions work in a terminal, under
+pexpect, or fed by a pipe. ``q`` or end of input stops a session; every rating is saved as soon as it is
+given, with how long the learner took over it.
 """
 
 from __future__ import annotations
 
-import random
-import re
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from lynx.activities import scheduling
-from lynx.activities.card_games import first_sentence, make_test, match_rounds, redact, term_matches
 from lynx.activities.misses import missed
+from lynx.activities.scheduling import SessionSummary
 from lynx.content.deck import Card
 from lynx.content.fields import text
 from lynx.core import clock
 from lynx.core.clock import next_day, parse as parse_time
-from lynx.i18n import t, tc
+from lynx.i18n import decimal_point, nt, t
 from lynx.learner import cardstates
 from lynx.learner.workspace import Workspace
 from lynx.term.console import out, style
-from lynx.term.text import say, wrap as text_wrap
+from lynx.term.text import say
+from lynx.term.text import width as text_width
+from lynx.term.text import wrap as text_wrap
 
 
 class Stop(Exception):
@@ -55,8 +56,14 @@ def ask_until(prompt: str, parse: Callable[[str], Any], bad: str) -> Any:
         out(style(bad, fg="yellow"))
 
 
+def width() -> int:
+    """The terminal's width (what the stats and the wrapped card text fit)."""
+    return text_width()
+
+
 def wrap(s: str, indent: str = "   ") -> str:
-    """Card text wrapped under ``indent`` (inline code as code, no word cut)."""
+    """Card text wrapped under ``indent`` (inline code as code, no word cut); the first line's indent is for
+    the caller to strip when it prints a label in front, e.g. "Q "."""
     return "\n".join(text_wrap(s, indent))
 
 
@@ -66,40 +73,104 @@ def header(i: int, n: int, c: Card, lang: str, note: str = "") -> None:
     out(style(f"[{i}/{n}] {c.id} · {t('phase', lang)} {c.phase}{tags}{note}", dim=True))
 
 
+def rating_name(rating: int, lang: str) -> str:
+    return {1: t("Again", lang), 2: t("Hard", lang), 3: t("Good", lang), 4: t("Easy", lang)}[rating]
+
+
+def span(td: timedelta, lang: str) -> str:
+    """An interval as the rating buttons show it: 45s, 10m, 3h, 4d, 1.5mo, 2y (in the learner's language)."""
+    secs = td.total_seconds()
+    if secs < 60:
+        return t("{n}s", lang, n=max(1, round(secs)))
+    if secs < 3600:
+        return t("{n}m", lang, n=round(secs / 60))
+    if secs < 86400:
+        return t("{n}h", lang, n=round(secs / 3600))
+    days = secs / 86400
+    if days < 30:
+        return t("{n}d", lang, n=round(days))
+    value = days / 30 if days < 365 else days / 365
+    x = f"{value:.1f}".rstrip("0").rstrip(".")
+    k = 1 if x == "1" else 2
+    x = x.replace(".", decimal_point(lang))
+    return nt("{x}mo", "{x}mo", k, lang, x=x) if days < 365 else nt("{x}y", "{x}y", k, lang, x=x)
+
+
+def duration(seconds: float, lang: str) -> str:
+    """Time spent: 45s, 2m 05s, 1h 10m."""
+    s = round(seconds)
+    if s < 60:
+        return t("{n}s", lang, n=s)
+    if s < 3600:
+        return t("{m}m {s}s", lang, m=s // 60, s=f"{s % 60:02d}")
+    return t("{h}h {m}m", lang, h=s // 3600, m=f"{s % 3600 // 60:02d}")
+
+
+def buttons(intervals: dict[int, timedelta], lang: str) -> str:
+    """``1 Again · 10m  2 Hard · 1d  3 Good · 3d  4 Easy · 8d``."""
+    return "  ".join(f"{r} {rating_name(r, lang)} · {span(intervals[r], lang)}" for r in sorted(intervals))
+
+
+def show_summary(s: SessionSummary, lang: str, at: datetime) -> None:
+    """The end of a review or learn session: the ratings, the time, when the next card is due."""
+    if not s.reviewed:
+        return
+    counts = " · ".join(f"{rating_name(r, lang)} {n}" for r, n in sorted(s.counts.items()))
+    out(style(t("Reviewed {n} · {counts} · {time}", lang, n=s.reviewed, counts=counts, time=duration(s.seconds, lang)),
+              bold=True))
+    if s.next_due is None:
+        return
+    if s.next_due <= at:
+        out(t("Next card: due now ({n} due by the end of today).", lang, n=s.due_now))
+    else:
+        line = t("Next card due in {interval} ({when}).", lang, interval=span(s.next_due - at, lang),
+                 when=clock.minute(s.next_due))
+        if s.due_now:
+            line += " " + t("{n} due by the end of today.", lang, n=s.due_now)
+        out(line)
+
+
 # -- spaced review -------------------------------------------------------------------
-def spaced(ws: Workspace, cards: list[Card], lang: str, new_limit: int) -> dict[str, Any]:
+def spaced(ws: Workspace, cards: list[Card], lang: str, new_limit: int) -> SessionSummary | None:
     states = cardstates.load(ws.learner_dir)
     at = clock.now()
     due, fresh = scheduling.queue(cards, states, missed(ws, states), at, new_limit)
     todo = [(c, "due") for c in due] + [(c, "new") for c in fresh]
     if not todo:
         out(t("Nothing to review now: no card is due and today's new cards are done.", lang))
-        return {"reviewed": 0, "due": 0, "new": 0}
-    done = 0
+        return None
+    sched = scheduling.scheduler_for(ws, states)
+    ratings: list[int] = []
+    started = clock.stopwatch()
     end_of_day = next_day(at)
     try:
         while todo:
             c, kind = todo.pop(0)
             out("")
-            header(done + 1, done + 1 + len(todo), c, lang, f" · {_kind(kind, lang)}")
+            header(len(ratings) + 1, len(ratings) + 1 + len(todo), c, lang, f" · {_kind(kind, lang)}")
+            shown = clock.stopwatch()
             out(style("Q", bold=True) + " " + wrap(text(c.front, lang)).lstrip())
             ask(t("Enter shows the answer (q stops): ", lang))
             out(style("A", bold=True) + " " + wrap(text(c.back, lang)).lstrip())
-            rating = ask_until(t("How well did you recall it? 1 Again · 2 Hard · 3 Good · 4 Easy (q stops): ", lang),
-                               _rating, t("type 1, 2, 3 or 4", lang))
+            out(style(buttons(scheduling.preview(states.cards.get(c.id), clock.now(), sched), lang), dim=True))
+            rating = ask_until(t("How well did you recall it? 1-4 (q stops): ", lang), _rating,
+                               t("type 1, 2, 3 or 4", lang))
             at = clock.now()
-            entry = scheduling.record(ws, c.id, rating, at)
-            done += 1
-            out(style(f"   {scheduling.RATINGS[rating]} → {t('next in', lang)} {scheduling.interval_text(entry, at)}",
+            entry = scheduling.record(ws, c.id, rating, at, clock.elapsed_ms(shown))
+            states.cards[c.id] = entry
+            ratings.append(rating)
+            out(style(f"   {rating_name(rating, lang).lower()} → {t('next in', lang)} {span(parse_time(entry.due) - at, lang)}",
                       dim=True))
             # Learning steps are minutes long: a card still in them today comes back in this session.
             if parse_time(entry.due) < end_of_day:
                 todo.append((c, "again"))
         out("")
-        say(t("Done for today: {n} reviews. `lynx cards --stats` shows what comes next.", lang, n=done))
+        say(t("Done for today: {n} reviews. `lynx cards --stats` shows what comes next.", lang, n=len(ratings)))
     except Stop:
         out(t("Stopped; what you did is saved.", lang))
-    return {"reviewed": done, "due": len(due), "new": len(fresh)}
+    summary = scheduling.summarize(ws, cards, ratings, clock.elapsed_ms(started))
+    show_summary(summary, lang, clock.now())
+    return summary
 
 
 def _kind(kind: str, lang: str) -> str:
@@ -111,145 +182,42 @@ def _rating(s: str) -> int | None:
 
 
 # -- learn ----------------------------------------------------------------------------
-def learn(ws: Workspace, cards: list[Card], lang: str, count: int) -> dict[str, Any]:
+def learn(ws: Workspace, cards: list[Card], lang: str, count: int) -> SessionSummary | None:
     """New cards, in rounds, until each one is recalled; every answer is an FSRS review (y Good, n Again)."""
     states = cardstates.load(ws.learner_dir)
     todo = [c for c in cards if c.id not in states.cards][:count]
     if not todo:
         out(t("No new cards left to learn with these filters.", lang))
-        return {"learned": 0, "shown": 0}
-    learned = shown = 0
+        return None
+    learned = 0
     total = len(todo)
+    ratings: list[int] = []
+    started = clock.stopwatch()
     try:
         while todo:
             c = todo.pop(0)
-            shown += 1
             out("")
             header(learned + 1, total, c, lang)
+            shown = clock.stopwatch()
             out(style("Q", bold=True) + " " + wrap(text(c.front, lang)).lstrip())
             ask(t("Enter shows the answer (q stops): ", lang))
             out(style("A", bold=True) + " " + wrap(text(c.back, lang)).lstrip())
             yes = ask_until(t("Did you recall it? y/n (q stops): ", lang), _yes_no, t("type y or n", lang))
-            scheduling.record(ws, c.id, 3 if yes else 1, clock.now())
+            ratings.append(3 if yes else 1)
+            scheduling.record(ws, c.id, ratings[-1], clock.now(), clock.elapsed_ms(shown))
             if yes:
                 learned += 1
             else:
                 todo.append(c)  # shown again at the end of the round
+        out("")
+        out(nt("Learned {n} new card.", "Learned {n} new cards.", learned, lang))
     except Stop:
         out(t("Stopped; what you did is saved.", lang))
-    return {"learned": learned, "shown": shown}
+    summary = scheduling.summarize(ws, cards, ratings, clock.elapsed_ms(started))
+    show_summary(summary, lang, clock.now())
+    return summary
 
 
 def _yes_no(s: str) -> bool | None:
     s = s.lower()
     return True if s in ("y", "yes", "s", "si", "sí") else False if s in ("n", "no") else None
-
-
-# -- test -----------------------------------------------------------------------------
-def generated_test(ws: Workspace, cards: list[Card], pool: list[Card], lang: str, count: int, seed: int | None) -> dict[str, Any]:
-    rng = random.Random(seed)
-    questions = make_test(cards, pool, count, rng)
-    correct: list[str] = []
-    wrong: list[str] = []
-    try:
-        for i, q in enumerate(questions, 1):
-            c: Card = q.card
-            out("")
-            header(i, len(questions), c, lang)
-            if q.kind == "choice":
-                out(style("Q", bold=True) + " " + wrap(text(c.front, lang)).lstrip())
-                letters = "abcd"[: len(q.options)]
-                for letter, o in zip(letters, q.options):
-                    out(f" {letter}) " + wrap(text(o.back, lang), "    ").lstrip())
-                pick = ask_until(t("Your answer (a-{last}, q stops): ", lang, last=letters[-1]),
-                                 lambda s: s.lower() if s.lower() in letters else None,
-                                 t("type one letter, a to {last}", lang, last=letters[-1]))
-                ok = q.options[letters.index(pick)].id == c.id
-            else:
-                out(style(t("Which term is this? (q stops)", lang), bold=True))
-                out(wrap(redact(text(c.back, lang), c)))
-                ok = term_matches(ask("> "), c)
-            (correct if ok else wrong).append(c.id)
-            if ok:
-                out(style(t("Right.", lang), fg="green"))
-            else:
-                right = ""
-                if q.kind == "choice":
-                    right = "abcd"[[o.id for o in q.options].index(c.id)] + ") "
-                out(style(t("Not quite. The answer:", lang), fg="red")
-                    + f" {right}{text(c.term, lang)} — {first_sentence(text(c.back, lang))}")
-    except Stop:
-        out(t("Stopped; what you did is saved.", lang))
-    result = {"mode": "test", "at": clock.iso(clock.now()), "total": len(correct) + len(wrong),
-              "correct": len(correct), "missed": wrong}
-    if result["total"]:
-        scheduling.add_session(ws, result)
-    out("")
-    out(style(f"{len(correct)}/{result['total']}", bold=True))
-    return result
-
-
-# -- match ----------------------------------------------------------------------------
-def match(ws: Workspace, cards: list[Card], lang: str, rounds: int, size: int, seed: int | None) -> dict[str, Any]:
-    mistakes = 0
-    matched = 0
-    try:
-        for r, (group, defs) in enumerate(match_rounds(cards, rounds, size, seed), 1):
-            left = {str(i): c for i, c in enumerate(group, 1)}
-            right = {chr(ord("a") + i): c for i, c in enumerate(defs)}
-            out("")
-            out(style(f"{t('Round', lang)} {r}", bold=True))
-            while left:
-                _show_match(left, right, lang)
-                pair = ask_until(t("Pair a number with a letter, e.g. 1c (q stops): ", lang),
-                                 lambda s: _pair(s, left, right),
-                                 t("type a number and a letter from the lists, e.g. 1c", lang))
-                n, letter = pair
-                if left[n].id == right[letter].id:
-                    matched += 1
-                    out(style(f"✓ {n}{letter}", fg="green"))
-                    del left[n], right[letter]
-                else:
-                    mistakes += 1
-                    out(style(f"✗ {n}{letter}", fg="red"))
-    except Stop:
-        out(t("Stopped; what you did is saved.", lang))
-    result = {"mode": "match", "at": clock.iso(clock.now()), "total": matched, "correct": matched,
-              "mistakes": mistakes}
-    if matched:
-        scheduling.add_session(ws, result)
-    out("")
-    out(style(f"{matched} ✓  {mistakes} ✗", bold=True))
-    return result
-
-
-def _show_match(left: dict[str, Card], right: dict[str, Card], lang: str) -> None:
-    out(style(t("Terms", lang), dim=True))
-    for n, c in left.items():
-        out(f" {n}. {text(c.term, lang)}")
-    out(style(t("Definitions", lang), dim=True))
-    for letter, c in right.items():
-        d = redact(first_sentence(text(c.back, lang)), c)
-        out(f" {letter}) " + wrap(d if len(d) <= 160 else d[:157] + "…", "    ").lstrip())
-
-
-def _pair(s: str, left: dict[str, Card], right: dict[str, Card]) -> tuple[str, str] | None:
-    m = re.fullmatch(r"\s*(\d+)\s*[- ]?\s*([a-z])\s*", s.lower())
-    if not m or m.group(1) not in left or m.group(2) not in right:
-        return None
-    return m.group(1), m.group(2)
-
-
-def print_stats(s: dict[str, Any], lang: str) -> None:
-    ret = "—" if s["retention"] is None else f"{s['retention']:.0%} ({s['retention_reviews']})"
-    out(style(t("Cards of {learner}", lang, learner=s["learner"]), bold=True))
-    out(f"{t('due today', lang)}: {s['due_today']}   {t('this week', lang)}: {s['due_week']}   "
-        f"{t('retention', lang)}: {ret}")
-    out(f"{tc('card stats', 'new', lang)}: {s['new']}   {t('learning', lang)}: {s['learning']}   "
-        f"{t('in review', lang)}: {s['review']}   {t('mastered', lang)}: {s['mastered']} / {s['cards']}")
-    out("")
-    heads = (t("phase", lang), t("cards", lang), tc("card stats", "new", lang), tc("card stats", "due", lang),
-             t("mastered", lang))
-    out(style(f"{heads[0]:>6} {heads[1]:>9} {heads[2]:>7} {heads[3]:>5} {heads[4]:>10}", dim=True))
-    for p, row in s["phases"].items():
-        out(f"{p:>6} {row['cards']:>9} {row['new']:>7} {row['due_today']:>5} {row['mastered']:>10}")

@@ -55,9 +55,9 @@ def wrap(text: str, indent: str = "", first: str | None = None, limit: int | Non
     return out
 
 
-def say(message: str, indent: str = "", **look) -> None:
+def say(message: str, indent: str = "", first: str | None = None, **look) -> None:
     """Print one of lynx's own messages wrapped to the terminal, inline code as code, each line styled."""
-    for line in wrap(message, indent):
+    for line in wrap(message, indent, first):
         out(style(line, **look) if look else line)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from minimodel import hooks
 from minimodel.tensor import Tensor
 
 
@@ -22,7 +23,10 @@ class Parameter(Tensor):
 
 class Module:
     """A piece of a model. Subclasses set Parameters and sub-Modules as attributes and
-    write `forward`; calling the module calls `forward`."""
+    write `forward`; calling the module calls `forward` (and any hooks, see minimodel.hooks)."""
+
+    _pre_hooks: dict[int, hooks.PreHook] | None = None      # this module's own, made on first use
+    _post_hooks: dict[int, hooks.ForwardHook] | None = None
 
     def __init__(self) -> None:
         self.training = True
@@ -31,7 +35,26 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        if not (hooks.forward_pre or hooks.forward or self._pre_hooks or self._post_hooks):
+            return self.forward(*args, **kwargs)  # the usual case: nothing watches
+        for fn in [*hooks.forward_pre.values(), *(self._pre_hooks or {}).values()]:
+            fn(self, args)
+        out = self.forward(*args, **kwargs)
+        for fn in [*(self._post_hooks or {}).values(), *hooks.forward.values()]:
+            fn(self, args, out)
+        return out
+
+    def register_forward_pre_hook(self, fn: hooks.PreHook) -> hooks.Handle:
+        """Call ``fn(self, inputs)`` before each forward of this module."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        return hooks.Handle(self._pre_hooks, fn)
+
+    def register_forward_hook(self, fn: hooks.ForwardHook) -> hooks.Handle:
+        """Call ``fn(self, inputs, output)`` after each forward of this module (before the global hooks)."""
+        if self._post_hooks is None:
+            self._post_hooks = {}
+        return hooks.Handle(self._post_hooks, fn)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__}("]

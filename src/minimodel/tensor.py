@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from minimodel import hooks
+
 # Gradient recording is on unless we are inside `with no_grad():` (evaluation, optimizer steps).
 _GRAD_ENABLED = True
 
@@ -168,6 +170,8 @@ class Tensor:
             # A node no gradient reached (e.g. a constant's branch) has nothing to pass on.
             if node.grad is not None:
                 node._backward()
+        if hooks.backward:  # someone watches training (minimodel.hooks): every gradient is in now
+            hooks.after_backward(self)
 
     # ------------------------------------------------------------- arithmetic
     def __add__(self, other: Any) -> Tensor:

@@ -22,6 +22,11 @@ def test_one_break_of_each_phase(workspace, phase):
     p.expect(f"Break {phase}-")
     p.expect("Tu predicción: " if lang == "es" else "Your prediction: ")
     p.sendline("something will go wrong in the numbers")
+    # every break is scored: an option by its letter, or a number, then a confidence
+    asked = p.expect([r"Tu opción \(a-.\): ", r"Your option \(a-.\): ", "Tu número", "Your number"])
+    p.sendline("a" if asked < 2 else "1")
+    p.expect("Cuánto confías" if lang == "es" else "How sure are you")
+    p.sendline("60")
     p.expect("Aplicado en la rama" if lang == "es" else "Applied on branch")
     assert finish(p) == 0
     state = json.loads((w / ".lynx/state.json").read_text())

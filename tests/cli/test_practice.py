@@ -39,6 +39,10 @@ def test_a_finished_break_comes_back_without_its_card_and_is_rated_from_what_hap
     assert early.returncode == 0 and "Nothing is due for practice now" in early.stdout
     status = json.loads(lynx("status", "--json", cwd=w, env=at(due + timedelta(minutes=1))).stdout)
     assert status["practice_due"] == 1
+    cards = lynx("cards", "--stats", cwd=w, env=at(due + timedelta(minutes=1)))
+    assert "practice: 1 finished break is due" in cards.stdout, cards.stdout
+    later = json.loads(lynx("cards", "--stats", "--json", cwd=w, env=at(due - timedelta(minutes=1))).stdout)
+    assert later["practice_due"] == 0 and later["practice_next"]
     r = lynx("practice", cwd=w, env=at(due + timedelta(minutes=1)))
     assert r.returncode == 0, r.stderr
     assert "Something is wrong in src/minimodel" in r.stdout

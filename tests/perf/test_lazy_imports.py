@@ -16,7 +16,8 @@ import pytest
 
 from kit import ENV, lynx
 
-HEAVY = ("git", "numpy", "pydantic", "rich.markdown")
+# fsrs, rapidfuzz and genanki serve `lynx cards` only; torch serves `lynx cards --optimize` only.
+HEAVY = ("git", "numpy", "pydantic", "rich.markdown", "fsrs", "rapidfuzz", "genanki", "torch")
 # Which heavy modules each command may NOT import. Rich-formatted --help imports rich.markdown
 # (typer's rich_utils does, at its top), and `lynx phases` draws a Rich table: both are allowed that.
 FORBIDDEN = {
@@ -24,7 +25,8 @@ FORBIDDEN = {
     ("hint", "--all"): HEAVY,
     ("status",): HEAVY,
     ("status", "--json"): HEAVY,
-    ("--help",): ("git", "numpy", "pydantic"),
+    ("--help",): ("git", "numpy", "pydantic", "fsrs", "rapidfuzz", "genanki", "torch"),
+    ("cards", "--help"): ("git", "numpy", "pydantic", "fsrs", "rapidfuzz", "genanki", "torch"),
     ("phases",): ("git", "numpy", "pydantic"),
 }
 

@@ -25,7 +25,7 @@ STAGED_FILE = "src/minimodel/schedule.py"
 UNTRACKED_FILE = "scratch/ideas.txt"
 JOURNAL = "learners/borja/journal.md"                 # the learner's own notes file
 NOTES = "learners/borja/phase-13/notes/breaks.md"     # lynx appends, the learner may too
-LYNX_WRITTEN = {"learners/borja/progress.json", NOTES}
+LYNX_WRITTEN = {"learners/borja/progress.json", "learners/borja/practice.json", NOTES}  # written with the time
 
 
 def add_learner_work(ws: Path, tag: str) -> list[str]:

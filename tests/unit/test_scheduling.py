@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lynx.activities import card_stats
 from lynx.activities import scheduling as cardmod
 from lynx.content import deck
 from lynx.core.clock import iso, parse
@@ -106,14 +107,14 @@ def test_stats_retention_counts_recalls_of_graduated_cards():
     for cid in ("c-15-01", "c-15-02"):
         cardmod.review(data, cid, 3, T0)
         cardmod.review(data, cid, 3, T0 + timedelta(minutes=10))
-    s = cardmod.stats(cards, data, {}, T0 + timedelta(minutes=11))
-    assert s["retention"] is None and s["due_today"] == 0 and s["new"] == 0
+    s = card_stats.stats(cards, data, {}, T0 + timedelta(minutes=11))
+    assert s.retention is None and s.due_today == 0 and s.new == 0
     later = T0 + timedelta(days=30)
     cardmod.review(data, "c-15-01", 3, later)
     cardmod.review(data, "c-15-02", 1, later)
-    s = cardmod.stats(cards, data, {}, later)
-    assert s["retention"] == 0.5 and s["retention_reviews"] == 2
-    assert s["due_today"] == 1 and s["learning"] == 1
+    s = card_stats.stats(cards, data, {}, later)
+    assert s.retention == 0.5 and s.retention_reviews == 2
+    assert s.due_today == 1 and s.learning == 1
 
 
 def test_cards_summary_reads_json_and_counts_mastered(tmp_path: Path, monkeypatch):

@@ -69,6 +69,11 @@ def main(argv: list[str] | None = None) -> dict:
     print("  step   keep (forget bias +4)   erase (forget bias -4)")
     for t, (a, b) in enumerate(zip(keep, erase)):
         print(f"  {t:4d}   {a:+20.4f}   {b:+21.4f}")
+    # The whole layer over a sequence, through its forward (what a model calls; `lynx run --compare` watches it).
+    seq = Tensor(np.random.default_rng(args.seed + 2).normal(0, 1, size=(4, STEPS, 8)).astype(np.float32))
+    with no_grad():
+        hs, _ = lstm(seq)
+    print(f"\nthe LSTM over {STEPS} random steps: mean |h| = {float(np.abs(hs.data).mean()):.4f}")
     flips = sum(1 for a, b in zip(erase, erase[1:]) if a * b < 0)
     print(f"\n'erase' after {STEPS} steps: |c| = {abs(erase[-1]):.4f}, sign flips: {flips}")
     lynx_measure("erase_abs", abs(erase[-1]))
