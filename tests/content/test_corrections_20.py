@@ -126,3 +126,27 @@ def test_the_decimal_check_can_fail() -> None:
     assert _POINT_DECIMAL.search(_prose("la pérdida ronda 0.1985")) is not None
     assert _POINT_DECIMAL.search(_prose("1/256 ≈ 0.004")) is not None
     assert _POINT_DECIMAL.search(_prose("17.440 parámetros, `std = 0.02`, Sección 5.3, 0,02")) is None
+
+
+# Bahdanau et al. 2015, Table 1 ("All" column, BLEU on the English-French test set): the paper's own figures,
+# quoted, not computed; pinned so both languages quote the same numbers and name where they come from.
+BAHDANAU_TABLE_1 = {"RNNencdec-50": 17.82, "RNNsearch-50": 26.75}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bahdanau_sentence_length_results_are_cited(lang: str) -> None:
+    text = page("14-sequence-models/theory/05-seq2seq-bottleneck", lang)
+    for model, bleu in BAHDANAU_TABLE_1.items():
+        number = f"{bleu:.2f}".replace(".", "," if lang == "es" else ".")
+        assert model in text and number in text
+    assert {"en": "Figure 2", "es": "figura 2"}[lang] in text and {"en": "Table 1", "es": "tabla 1"}[lang] in text
+    assert "Bahdanau, D., Cho, K., Bengio, Y. 2015" in text
+    assert BAHDANAU_TABLE_1["RNNsearch-50"] > BAHDANAU_TABLE_1["RNNencdec-50"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_textcnn_card_describes_the_multichannel_design(lang: str) -> None:
+    card = next(c for c in yaml_of("data/cards/seq-transformers.yaml")["cards"] if c["id"] == "c-14-03")
+    back = card["back"][lang]
+    for word in {"en": ("multichannel", "static", "fine-tuned", "both"), "es": ("multicanal", "estático", "ajusta", "los dos")}[lang]:
+        assert word in back
