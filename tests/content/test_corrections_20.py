@@ -150,3 +150,27 @@ def test_textcnn_card_describes_the_multichannel_design(lang: str) -> None:
     back = card["back"][lang]
     for word in {"en": ("multichannel", "static", "fine-tuned", "both"), "es": ("multicanal", "estático", "ajusta", "los dos")}[lang]:
         assert word in back
+
+
+def test_parameter_count_matches_the_real_model() -> None:
+    from minimodel.accounting import gpt_parameters
+    from minimodel.nn.gpt import GPT, GPTConfig
+
+    for config in (GPTConfig(vocab_size=384, block_size=32, d_model=64, n_heads=4, n_layers=2),  # lab 17's model
+                   GPTConfig(vocab_size=100, block_size=7, d_model=24, n_heads=3, n_layers=3)):
+        assert gpt_parameters(config).total == GPT(config).num_parameters()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gpt2_small_embedding_share(lang: str) -> None:
+    from minimodel.accounting import GPT2_SMALL, gpt_parameters
+
+    count = gpt_parameters(GPT2_SMALL)
+    assert count.total == 124_439_808 and count.token_embedding == 50_257 * 768 == 38_597_376
+    share = f"{100 * count.embedding_share:.1f}"
+    assert share == "31.0"
+    text = page("13-embeddings/theory/03-tied-embeddings", lang)
+    sep = "," if lang == "en" else "."
+    for n in (count.total, count.token_embedding, GPT2_SMALL.vocab_size):
+        assert f"{n:,}".replace(",", sep) in text
+    assert (f"{share}%" if lang == "en" else f"{share.replace('.', ',')} %") in text
