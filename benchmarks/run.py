@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                 # everything; writes benchmarks/RESULTS.md
     python benchmarks/run.py --only startup,scale --runs 9 --no-write
+    python benchmarks/run.py --only minimodel --keep-others   # refresh one section's rows in RESULTS.md
 
 Sections (each row: measured / baseline, with its goal):
   startup    `lynx --help`, `lynx hint`, `lynx status` (a break active), `lynx phases`
@@ -11,8 +12,13 @@ Sections (each row: measured / baseline, with its goal):
   scale      status, hint and break + abort on a generated course of 500 phases and 2,000
              breaks (benchmarks/make_course.py) against the bundled course.   goal: <= 1.1x
   validate   `lynx validate` on the bundled course (the one absolute figure). goal: < 30 s
-  minimodel  the phase-13 CBOW step and the phase-17 mini-GPT step against PyTorch on CPU, the
-             same shapes, one thread each (skipped without PyTorch).       goal: >= 0.5x throughput
+  minimodel  the phase-13 CBOW step and the phase-17 mini-GPT step (the lab's shapes: its BPE
+             vocabulary, its schedule and clipping) against PyTorch on CPU, the same shapes, one
+             thread each (skipped without PyTorch).   goals: GPT >= 1.0x, CBOW >= 1.2x throughput;
+             and the peak RSS of `lynx lab 17 train` (python -m minimodel.labs.gpt_train, 600 steps)
+             with this checkout's src/ on PYTHONPATH.                      goal: <= 200 MiB
+  watch      `lynx watch`'s save -> verdict for each phase-13 break's check (the watcher, the warm
+             worker, the JUnit verdict), beside a cold `lynx check` on the same code.  goal: <= 500 ms
 
 Timing: each round runs every command of a section once, in a shuffled order (interleaved), and a
 figure is the median over --runs rounds (at least 9), so slow and fast machines give the same
@@ -43,7 +49,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-SECTIONS = ("startup", "break", "scale", "validate", "minimodel")
+SECTIONS = ("startup", "break", "scale", "validate", "minimodel", "watch")
 PY = sys.executable
 LYNX = str(Path(PY).with_name("lynx")) if Path(PY).with_name("lynx").exists() else (shutil.which("lynx") or "lynx")
 ENV = {
@@ -125,11 +131,13 @@ def _cpu(in_process: bool) -> float:
 
 
 def interleaved(actions: dict[str, tuple[Action | None, Action]], runs: int, seed: int = 0,
-                in_process: bool = False) -> dict[str, Timing]:
+                in_process: bool = False, samples: dict[str, list[tuple[float, float]]] | None = None,
+                ) -> dict[str, Timing]:
     """Median wall and CPU time of each ``(setup, timed)`` action; every round runs each once, shuffled.
 
     The CPU time (of the child processes, or of this process with ``in_process``) does not count the
     time spent waiting for a busy core, so it shows whether a ratio moved because of the machine's load.
+    With ``samples``, every round's (wall, cpu) of each action is also stored there, in round order.
     """
     wall: dict[str, list[float]] = {k: [] for k in actions}
     cpu: dict[str, list[float]] = {k: [] for k in actions}
@@ -145,7 +153,15 @@ def interleaved(actions: dict[str, tuple[Action | None, Action]], runs: int, see
             timed()
             wall[k].append(time.perf_counter() - t0)
             cpu[k].append(_cpu(in_process) - c0)
+    if samples is not None:
+        samples.update({k: list(zip(wall[k], cpu[k])) for k in actions})
     return {k: Timing(statistics.median(wall[k]), statistics.median(cpu[k])) for k in actions}
+
+
+def spread(values: Sequence[float]) -> tuple[float, float]:
+    """The interquartile range (25th and 75th percentiles) of ``values``."""
+    q = statistics.quantiles(values, n=4, method="inclusive")
+    return q[0], q[2]
 
 
 def ms(s: "float | Timing") -> str:
@@ -358,9 +374,14 @@ def validate(rep: Report, tmp: Path, runs: int) -> None:
                 f"{detail}; CPU {cpu:.1f} s (user + system, all processes)", unit="s"))
 
 
+MINIMODEL_GOALS = {"cbow": ">= 1.2", "gpt": ">= 1.0"}
+LAB17_GOAL_MIB = 200
+
+
 def minimodel(rep: Report, tmp: Path, runs: int) -> None:
     import train_steps as ts
 
+    lab17_memory(rep, tmp)
     if not ts.have_torch():
         rep.skipped.append("minimodel: PyTorch is not installed (`pip install torch==2.13.0`, CPU build)")
         print("  skipped: PyTorch is not installed", flush=True)
@@ -388,15 +409,153 @@ def minimodel(rep: Report, tmp: Path, runs: int) -> None:
             return (f"peak RSS {d['process_peak_mib']:.0f} MiB (+{d['training_peak_mib']:.0f} MiB while training)"
                     if d else "memory: n/a")
 
-        label = {"cbow": "phase-13 CBOW step (B=32, V=512, d=128)",
-                 "gpt": "phase-17 mini-GPT step (B=16, T=32, d=64, 2 layers)"}[mod]
+        label = {"cbow": "phase-13 CBOW step (B=32, V=512, d=128, AdamW)",
+                 "gpt": "phase-17 mini-GPT step, the lab's (B=16, T=32, BPE V=384, d=64, 2 layers, clip 1.0)"}[mod]
         # CPU time is the figure: one thread each, compute-bound, so on an idle machine CPU time is the
-        # wall time; on a shared one the wall clock also counts waiting for a core.
+        # wall time; on a shared one the wall clock also counts waiting for a core. The spread is the
+        # interquartile range of the ratio measured round by round (each round times both, back to back).
         mc, pc = mm["cpu"], pt["cpu"]
-        rep.add(Row("minimodel", f"{label}: minimodel / PyTorch throughput", pc / mc, ">= 0.5",
+        lo, hi = spread([t / m for m, t in zip(mm["cpu_rounds"], pt["cpu_rounds"])])
+        rep.add(Row("minimodel", f"{label}: minimodel / PyTorch throughput", pc / mc, MINIMODEL_GOALS[mod],
                     f"{mc * 1000:.2f} vs {pc * 1000:.2f} CPU ms/step ({tok / mc:,.0f} vs {tok / pc:,.0f} tokens/s); "
+                    f"ratio per round {lo:.2f}-{hi:.2f}x (interquartile, {len(mm['cpu_rounds'])} rounds); "
                     f"wall-clock ratio {pt['wall'] / mm['wall']:.2f}x; "
                     f"minimodel {mem_s('minimodel')}; PyTorch {mem_s('torch')}"))
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds of a process and of its children it has reaped (utime, stime, cutime, cstime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _spread(xs: list[float]) -> str:
+    q = statistics.quantiles(xs, n=4) if len(xs) >= 2 else [xs[0]] * 3
+    return f"IQR {q[0] * 1000:.0f}-{q[2] * 1000:.0f} ms, range {min(xs) * 1000:.0f}-{max(xs) * 1000:.0f} ms"
+
+
+def watch_section(rep: Report, tmp: Path, runs: int) -> None:
+    """Save -> verdict with `lynx watch`'s own machinery (lynx.activities.watching.Watch: watchfiles, the warm
+    worker, the JUnit reading; only the screen's drawing is left out), one workspace per phase-13 break, each
+    save a real edit of the break's file; beside it, in the same shuffled rounds, a cold `lynx check`."""
+    import select
+
+    if not hasattr(os, "fork"):
+        rep.skipped.append("watch: no fork on this platform (the warm worker needs it)")
+        return
+    from lynx.activities import watching
+    from lynx.learner import workspace
+
+    load0 = os.getloadavg()
+    course = init_workspace(tmp / "watch-course")
+    bids = [b.name[:5] for b in sorted((course / "breaks").glob("13-*"))]
+    setups: dict[str, tuple] = {}
+    for bid in bids:
+        ws = init_workspace(tmp / f"watch-{bid}")
+        run_cmd([LYNX, "break", *bid.split("-"), "--predict", "x"], cwd=ws)
+        w = workspace.load(ws)
+        tgt = watching.target(w)
+        watch = watching.Watch(w, tgt, use_warm=True).start()
+        setups[bid] = (ws, tgt, watch, ws / tgt.files[0], (ws / tgt.files[0]).read_bytes())
+    try:
+        for bid, (_, _, watch, _, _) in setups.items():
+            if _next_verdict(watch, select, 300) is None:
+                raise SystemExit(f"watch {bid}: no first verdict within 300 s")
+        wall: dict[str, list[float]] = {}
+        cpu: dict[str, list[float]] = {}
+        saves = {bid: 0 for bid in bids}
+
+        def warm_save(bid: str) -> tuple[float, float]:
+            ws, tgt, watch, path, base = setups[bid]
+            _quiet(watch, select)
+            saves[bid] += 1
+            helper = watch.worker.proc.pid if watch.worker else None
+            c0 = (_proc_cpu(helper) if helper else 0.0) + time.process_time()
+            t0 = time.perf_counter()
+            path.write_bytes(base + (f"\n# save {saves[bid]}\n".encode() if saves[bid] % 2 else b""))
+            v = _next_verdict(watch, select, 300)
+            took = time.perf_counter() - t0
+            if v is None or not v.warm:
+                raise SystemExit(f"watch {bid}: {'no verdict' if v is None else 'a cold verdict'} after a save")
+            return took, (_proc_cpu(helper) if helper else 0.0) + time.process_time() - c0
+
+        def cold_check(bid: str) -> tuple[float, float]:
+            ws = setups[bid][0]
+            c0, t0 = _cpu(False), time.perf_counter()
+            run_cmd([LYNX, "check"], cwd=ws, check=False)
+            return time.perf_counter() - t0, _cpu(False) - c0
+
+        jobs = [(f"{kind} {bid}", fn, bid) for bid in bids for kind, fn in (("warm", warm_save), ("cold", cold_check))]
+        rng = random.Random(0)
+        for _ in range(runs):
+            rng.shuffle(jobs)
+            for key, fn, bid in jobs:
+                took, used = fn(bid)
+                wall.setdefault(key, []).append(took)
+                cpu.setdefault(key, []).append(used)
+    finally:
+        for _, _, watch, path, base in setups.values():
+            watch.close()
+            path.write_bytes(base)
+    load1 = os.getloadavg()
+    for bid in bids:
+        title = setups[bid][1].title["en"]
+        hot, cold = wall[f"warm {bid}"], wall[f"cold {bid}"]
+        h, c = statistics.median(hot), statistics.median(cold)
+        hc, cc = statistics.median(cpu[f"warm {bid}"]), statistics.median(cpu[f"cold {bid}"])
+        rep.add(Row("watch", f"save -> verdict, break {bid} ({title[:40]})", h * 1000, "<= 500",
+                    f"median {h * 1000:.0f} ms ({_spread(hot)}), CPU {hc * 1000:.0f} ms; cold `lynx check` "
+                    f"{c * 1000:.0f} ms ({_spread(cold)}), CPU {cc * 1000:.0f} ms; {c / h:.1f}x faster", unit="ms"))
+    rep.notes.append(f"watch: load average (1/5/15 min) {' '.join(f'{x:.1f}' for x in load0)} at the start, "
+                     f"{' '.join(f'{x:.1f}' for x in load1)} at the end, on {os.cpu_count()} cores; the warm "
+                     f"row's CPU is the helper's and its forks' (from /proc) plus the watcher's; the save is "
+                     f"timed from the write, so watchfiles' {watching.STEP_MS} ms debounce is in it.")
+
+
+def _quiet(watch, select) -> None:
+    """Untimed: until the watch has had nothing to say for 0.3 s (a check still due is waited for)."""
+    while True:
+        ready, _, _ = select.select([watch.fileno()], [], [], 0.3)
+        if not ready:
+            return
+        kinds = [ev.kind for ev in watch.events() if ev.kind in ("checking", "verdict")]
+        if kinds and kinds[-1] == "checking":  # a check started and has not said its verdict yet
+            _next_verdict(watch, select, 300)
+
+
+def _next_verdict(watch, select, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        select.select([watch.fileno()], [], [], 0.5)
+        for ev in watch.events():
+            if ev.kind == "verdict":
+                return ev.verdict
+            if ev.kind == "gone":
+                return None
+    return None
+
+
+def lab17_memory(rep: Report, tmp: Path) -> None:
+    """Peak RSS of `lynx lab 17 train` as lynx runs it: a process of its own, this checkout's src/ on the path.
+
+    The rusage of that one child (os.wait4) gives its own high-water mark, not the largest of all children.
+    """
+    env = {**ENV, **ONE_THREAD, "PYTHONPATH": str(REPO / "src"), "MPLBACKEND": "Agg"}
+    out_path, err_path = tmp / "lab17.json", tmp / "lab17.err"
+    t0 = time.perf_counter()
+    with open(out_path, "w") as out, open(err_path, "w") as err:
+        proc = subprocess.Popen([PY, "-m", "minimodel.labs.gpt_train", "--json"], env=env, cwd=REPO,
+                                stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    took = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"lab 17 failed:\n{err_path.read_text()[-3000:]}")
+    lab = json.loads(out_path.read_text())
+    peak = usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    rep.add(Row("minimodel", "`lynx lab 17 train` (its 600 steps): peak RSS", peak, f"<= {LAB17_GOAL_MIB}",
+                f"{lab['settings']['steps']} steps in {took:.0f} s, CPU {usage.ru_utime + usage.ru_stime:.0f} s; "
+                f"final held-out loss {lab['final_held_out_loss']:.3f}", unit="MiB"))
 
 
 def _throughput(models: list[str], runs: int) -> None:
@@ -414,8 +573,10 @@ def _throughput(models: list[str], runs: int) -> None:
             for _ in range(3):
                 step()  # warm-up: optimizer state, caches, first-call costs
         acts = {fw: (None, (lambda s=s: [s() for _ in range(block)])) for fw, (s, _) in steps.items()}
-        med = interleaved(acts, runs, in_process=True)
-        out[mod] = {fw: {"wall": med[fw].wall / block, "cpu": med[fw].cpu / block} for fw in steps}
+        rounds: dict[str, list[tuple[float, float]]] = {}
+        med = interleaved(acts, runs, in_process=True, samples=rounds)
+        out[mod] = {fw: {"wall": med[fw].wall / block, "cpu": med[fw].cpu / block,
+                         "cpu_rounds": [c / block for _, c in rounds[fw]]} for fw in steps}
         out[mod]["tokens"] = steps["minimodel"][1]
     print(json.dumps(out))
 
@@ -458,8 +619,43 @@ def machine() -> dict[str, str]:
     }
 
 
-def write_results(rep: Report, runs: int, sections: list[str], took: float) -> Path:
+@dataclass
+class Earlier:
+    """What the RESULTS.md on disk says about the sections this run leaves out (--keep-others)."""
+    when: str = "?"
+    commit: str = "?"
+    rows: dict[str, list[str]] = field(default_factory=dict)  # section -> its table lines, as written
+    facts: list[str] = field(default_factory=list)
+
+
+def read_earlier(path: Path, leave_out: Sequence[str]) -> Earlier:
+    import re
+
+    if not path.is_file():
+        return Earlier()
+    text = path.read_text(encoding="utf-8")
+    got = Earlier()
+    for key in ("when", "commit"):
+        m = re.search(rf"^- {key}: (.+)$", text, re.M)
+        if m:
+            setattr(got, key, m.group(1).strip())
+    for line in text.splitlines():
+        if line.startswith("| ") and not line.startswith("| section |"):
+            section = line.split("|")[1].strip()
+            if section in leave_out:
+                got.rows.setdefault(section, []).append(line)
+    m = re.search(r"^## Facts measured in this run\n\n(.*?)(?:\n## |\Z)", text, re.M | re.S)
+    if m:
+        got.facts = [ln for ln in m.group(1).splitlines() if ln.startswith("- ")]
+    return got
+
+
+def write_results(rep: Report, runs: int, sections: list[str], took: float, keep_others: bool = False) -> Path:
     info = machine()
+    out = HERE / "RESULTS.md"
+    others = [s for s in SECTIONS if s not in sections] if keep_others else []
+    earlier = read_earlier(out, others) if others else Earlier()
+    others = [s for s in others if s in earlier.rows]
     lines = [
         "# lynx benchmarks — last run",
         "",
@@ -474,30 +670,43 @@ def write_results(rep: Report, runs: int, sections: list[str], took: float) -> P
         "",
         *[f"- {k}: {v}" for k, v in info.items()],
         f"- sections: {', '.join(sections)}; {runs} rounds; the whole run took {took / 60:.1f} min",
+        *([f"- carried over (--keep-others): the rows of {', '.join(others)}, as the run of {earlier.when} "
+           f"(commit {earlier.commit}) wrote them; that run's machine and load are not the ones above"] if others else []),
         "",
         "## Results",
         "",
         "| section | measure | value | goal | holds | medians |",
         "|---|---|---|---|---|---|",
     ]
-    for r in rep.rows:
-        mark = {True: "yes", False: "**no**", None: "—"}[r.holds]
-        lines.append(f"| {r.section} | {r.name} | {r.cell()} | {r.goal or '—'} | {mark} | {r.detail} |")
+    for section in SECTIONS:
+        if section in others:
+            lines += earlier.rows[section]
+        for r in rep.rows:
+            if r.section == section:
+                mark = {True: "yes", False: "**no**", None: "—"}[r.holds]
+                lines.append(f"| {r.section} | {r.name} | {r.cell()} | {r.goal or '—'} | {mark} | {r.detail} |")
     if rep.notes or rep.skipped:
         lines += ["", "## Facts measured in this run", ""]
         lines += [f"- {n}" for n in rep.notes]
         lines += [f"- skipped: {s}" for s in rep.skipped]
+    if others and earlier.facts:
+        lines += ["", f"## Facts measured in the run of {earlier.when} (commit {earlier.commit})", "", *earlier.facts]
     lines += ["", "## Per section: what stands in the way, what was measured, what is proposed", "",
               "The notes are written by hand in benchmarks/notes/ from profiles and local experiments; the run",
               "above shows which goals they concern today.", ""]
-    for s in sections:
-        mine = [r for r in rep.rows if r.section == s and r.holds is not None]
-        met = sum(r.holds for r in mine)
-        lines += [f"### {s}: {met} of {len(mine)} goals met in this run", ""]
+    for s in SECTIONS:
+        if s in others:
+            marks = [ln.split("|")[5].strip() for ln in earlier.rows[s]]
+            met, total = marks.count("yes"), sum(m in ("yes", "**no**") for m in marks)
+            lines += [f"### {s}: {met} of {total} goals met in the run of {earlier.when}", ""]
+        elif s in sections:
+            mine = [r for r in rep.rows if r.section == s and r.holds is not None]
+            lines += [f"### {s}: {sum(r.holds for r in mine)} of {len(mine)} goals met in this run", ""]
+        else:
+            continue
         note = HERE / "notes" / f"{s}.md"
         if note.is_file():
             lines += [note.read_text(encoding="utf-8").strip(), ""]
-    out = HERE / "RESULTS.md"
     out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     return out
 
@@ -507,6 +716,8 @@ def main() -> None:
     ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections: {', '.join(SECTIONS)}")
     ap.add_argument("--runs", type=int, default=11, help="rounds per figure (median; at least 9)")
     ap.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md as it is")
+    ap.add_argument("--keep-others", action="store_true",
+                    help="with --only: keep the rows of the other sections from the RESULTS.md on disk (marked as such)")
     ap.add_argument("--_throughput", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a._throughput:
@@ -522,7 +733,8 @@ def main() -> None:
         raise SystemExit(f"no `lynx` next to {PY}: run `pip install -e .` in this environment first")
     rep = Report()
     start = time.perf_counter()
-    funcs = {"startup": startup, "break": break_section, "scale": scale, "validate": validate, "minimodel": minimodel}
+    funcs = {"startup": startup, "break": break_section, "scale": scale, "validate": validate, "minimodel": minimodel,
+             "watch": watch_section}
     with tempfile.TemporaryDirectory(prefix="lynx-bench-") as tmp:
         for s in sections:
             print(f"== {s}", flush=True)
@@ -531,7 +743,7 @@ def main() -> None:
     bad = [r for r in rep.rows if r.holds is False]
     print(f"\n{sum(r.holds is True for r in rep.rows)} goals hold, {len(bad)} not met; {took / 60:.1f} min")
     if not a.no_write:
-        print(f"wrote {write_results(rep, a.runs, sections, took)}")
+        print(f"wrote {write_results(rep, a.runs, sections, took, keep_others=a.keep_others)}")
 
 
 if __name__ == "__main__":

@@ -6,10 +6,13 @@ timing from a fixed seed, the same arrays for both frameworks.
 
 - cbow: phase 13's CBOW model (minimodel.labs.rank_collapse): 512 x 128 embedding, 4 context
   words, mean, Linear(128, 512), cross-entropy, AdamW; batch 32.
-- gpt: phase 17's mini-GPT (minimodel.nn.gpt, GPTConfig defaults: vocab 256 bytes, block 32,
-  d_model 64, 2 pre-norm blocks of 4 heads, tied head), AdamW with decay on matrices; batch 16.
-  The PyTorch model mirrors it layer by layer: qkv in one Linear, explicit causal softmax
-  attention (the same algorithm, not a fused kernel), tanh-GELU, LayerNorm, tied head.
+- gpt: the step of `lynx lab 17 train` (minimodel.labs.gpt_train, its default Settings): the
+  corpus in the lab's BPE vocabulary of 384 tokens, windows of the training split, GPT with
+  block 32, d_model 64, 2 pre-norm blocks of 4 heads and a tied head; AdamW (betas 0.9/0.95,
+  weight decay 0.1 on the matrices), the lab's warm-up + cosine learning rate, and gradient
+  clipping at norm 1.0; batch 16. The PyTorch model mirrors it layer by layer: qkv in one
+  Linear, explicit causal softmax attention (the same algorithm, not a fused kernel),
+  tanh-GELU, LayerNorm, tied head, `torch.nn.utils.clip_grad_norm_`.
 
 PyTorch is optional (never a dependency of lynx): `pip install torch==2.13.0`.
 """
@@ -29,8 +32,6 @@ except ImportError:
     sys.path.insert(0, str(REPO / "src"))
 
 N_BATCHES = 64  # batches drawn up front and cycled: data preparation is not timed
-
-GPT_BATCH = 16
 
 
 def have_torch() -> bool:
@@ -115,36 +116,62 @@ def cbow_step(framework: str, seed: int = 0) -> tuple[Callable[[], None], int]:
 
 
 # -- mini-GPT (phase 17) -----------------------------------------------------------------
+def lab_settings():
+    from minimodel.labs.gpt_train import Settings
+
+    return Settings()
+
+
 def gpt_config():
     from minimodel.nn.gpt import GPTConfig
 
-    return GPTConfig(vocab_size=256)
+    s = lab_settings()
+    return GPTConfig(vocab_size=s.vocab_size, block_size=s.block_size, d_model=s.d_model, n_layers=s.n_layers,
+                     n_heads=s.n_heads, seed=s.seed)
 
 
 def gpt_batches(seed: int = 0) -> list[np.ndarray]:
-    from minimodel.data import ByteTokenizer, load_corpus, random_windows
+    """Windows of the lab's training split, in the lab's BPE vocabulary (384 tokens)."""
+    from minimodel.bpe import BPETokenizer
+    from minimodel.data import load_corpus, random_windows
+    from minimodel.labs.gpt_train import split
 
-    ids = ByteTokenizer().encode(load_corpus())
+    s = lab_settings()
+    text = load_corpus()
+    train_ids, _ = split(BPETokenizer.train(text, s.vocab_size).encode(text))
     rng = np.random.default_rng(seed)
-    T = gpt_config().block_size
-    return [random_windows(ids, GPT_BATCH, T + 1, rng) for _ in range(N_BATCHES)]
+    return [random_windows(train_ids, s.batch_size, s.block_size + 1, rng) for _ in range(N_BATCHES)]
+
+
+def _lr_at(step: int) -> float:
+    from minimodel.schedule import warmup_cosine
+
+    s = lab_settings()
+    return warmup_cosine(step % s.steps, s.steps, s.lr, s.warmup, s.min_lr)
 
 
 def gpt_step(framework: str, seed: int = 0) -> tuple[Callable[[], None], int]:
-    cfg = gpt_config()
-    tokens = GPT_BATCH * cfg.block_size
+    cfg, s = gpt_config(), lab_settings()
+    tokens = s.batch_size * cfg.block_size
+    batches = gpt_batches(seed)
+    count = {"step": 0}
     if framework == "minimodel":
         from minimodel.nn.gpt import GPT, lm_loss
         from minimodel.optim import configure_optimizer
+        from minimodel.schedule import clip_grad_norm
 
         model = GPT(cfg)
-        opt = configure_optimizer(model)
-        nxt = _cycle(gpt_batches(seed))
+        opt = configure_optimizer(model, lr=s.lr, weight_decay=s.weight_decay)
+        nxt = _cycle(batches)
+        params = model.parameters()
 
-        def step() -> None:
+        def step() -> None:  # the loop body of minimodel.labs.gpt_train.run
+            opt.lr = _lr_at(count["step"])
+            count["step"] += 1
             loss = lm_loss(model, nxt())
             opt.zero_grad()
             loss.backward()
+            clip_grad_norm(params, s.clip)
             opt.step()
 
         return step, tokens
@@ -155,16 +182,22 @@ def gpt_step(framework: str, seed: int = 0) -> tuple[Callable[[], None], int]:
     model = _torch_gpt(cfg)
     decay = [p for p in model.parameters() if p.ndim >= 2]
     no_decay = [p for p in model.parameters() if p.ndim < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
-                            lr=3e-3, betas=(0.9, 0.95))
-    tnext = _cycle([torch.from_numpy(w.astype(np.int64)) for w in gpt_batches(seed)])
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": s.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=s.lr, betas=(0.9, 0.95))
+    tnext = _cycle([torch.from_numpy(w.astype(np.int64)) for w in batches])
+    params = list(model.parameters())
 
     def tstep() -> None:
+        lr = _lr_at(count["step"])
+        count["step"] += 1
+        for group in opt.param_groups:
+            group["lr"] = lr
         w = tnext()
         logits = model(w[:, :-1])
         loss = torch.nn.functional.cross_entropy(logits.reshape(-1, cfg.vocab_size), w[:, 1:].reshape(-1))
         opt.zero_grad()
         loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, s.clip)
         opt.step()
 
     return tstep, tokens

@@ -209,13 +209,20 @@ def check(ws: Workspace, verbose: bool = False) -> Checked:
     else:
         result = run_break_check(ws.root, b.check_path, b.timeout)
         passed = result.passed
-    digest = files_digest(ws.root, b.files) if passed else None
-    if digest != session.passed_digest:
-        with lock.held(ws.state_dir):
-            session = active_session.load(ws.state_dir) or session
-            session.passed_digest = digest
-            active_session.save(ws.state_dir, session)
+    record_check(ws, session, files_digest(ws.root, b.files) if passed else None)
     return Checked(passed, result, b)
+
+
+def record_check(ws: Workspace, session: Session, passed_digest: str | None) -> None:
+    """Remember a check's verdict (`check` or `lynx watch`): the digest of the code it passed on, None for a
+    failure. Writes only when that changes."""
+    if passed_digest != session.passed_digest:
+        with lock.held(ws.state_dir):
+            current = active_session.load(ws.state_dir)
+            if current is None or current.branch != session.branch:
+                return  # the session ended meanwhile (another terminal): nothing to remember it in
+            current.passed_digest = passed_digest
+            active_session.save(ws.state_dir, current)
 
 
 def fixed_now(ws: Workspace, session: Session, b: Break) -> bool:

@@ -55,22 +55,37 @@ class Checked:
     session: Session
 
 
-def check(ws: Workspace) -> Checked:
-    """Run the validator on the active build and record the result (state and progress)."""
-    from lynx.vcs.repo import open_repo
-
+def require_active(ws: Workspace, what: str | None = None) -> Session:
+    """The active build, ready to be checked; a clear error when there is none (or it was interrupted)."""
     session = active_build(ws)
     if session is None:
         raise LynxError("no build challenge is active", "start one with `lynx build 13`")
     if not session.active:
         raise LynxError(f"build {session.id} was interrupted while starting", "run `lynx abort`, then start it again")
-    with open_repo(ws.root) as repo:
-        branch.require_on_branch(repo, session, f"`lynx build {session.id} --check`")
+    if what is not None:
+        from lynx.vcs.repo import open_repo
+
+        with open_repo(ws.root) as repo:
+            branch.require_on_branch(repo, session, what)
+    return session
+
+
+def check(ws: Workspace) -> Checked:
+    """Run the validator on the active build and record the result (state and progress)."""
+    session = active_build(ws)
+    session = require_active(ws, f"`lynx build {session.id} --check`" if session else None)
     b = load(ws, session.phase)
+    digest = files_digest(ws.root, b.files)
     result = run_validator(ws.root, b.tests, b.timeout)
+    return Checked(b, result, record_check(ws, session, b, result, digest))
+
+
+def record_check(ws: Workspace, session: Session, b: Build, result: CheckResult, digest: str) -> Session:
+    """Keep a validator run (`--check` or `lynx watch`) in the session and in progress; ``digest``: of the
+    code it ran on (`lynx done` needs the last run to have passed on the code as it is)."""
     summary = result.summary()
     record = CheckRecord(at=clock.stamp(), passed=summary["passed"], total=summary["total"], failed=summary["failed"],
-                         first_failure=summary["first_failure"], digest=files_digest(ws.root, b.files))
+                         first_failure=summary["first_failure"], digest=digest)
     with lock.held(ws.state_dir):
         session = active_build(ws) or session
         session.check, session.checks = record, session.checks + 1
@@ -79,7 +94,7 @@ def check(ws: Workspace) -> Checked:
         entry = data.build(b.id)
         entry.last_check, entry.checks = record.public(), entry.checks + 1
         progress.save(ws.learner_dir, data)
-    return Checked(b, result, session)
+    return session
 
 
 def require_questions_allowed(session: Session) -> None:

@@ -9,9 +9,13 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from lynx.core import process
+
+# How a check's pytest is started: :func:`lynx.core.process.run` (cold, a new interpreter) by default;
+# `lynx watch` passes its warm worker's ``run`` (lynx.core.warm), which takes the same arguments.
+Runner = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -60,13 +64,13 @@ def run_check(root: Path, check_file: Path, timeout: int, capture: bool) -> tupl
     return proc.returncode == 0, proc.stdout or ""
 
 
-def run_break_check(root: Path, check_file: Path, timeout: int) -> CheckResult:
+def run_break_check(root: Path, check_file: Path, timeout: int, runner: Runner = process.run) -> CheckResult:
     """A break's check on the code in ``root``, read test by test from pytest's JUnit report."""
     check_file = check_file.resolve()
     with tempfile.TemporaryDirectory(prefix="lynx-check-") as tmp:
         report = Path(tmp) / "junit.xml"
         argv = pytest_argv(check_file, ["-o", "junit_family=xunit1", f"--junitxml={report}"])
-        proc = process.run(root, argv, timeout, capture=True)
+        proc = runner(root, argv, timeout, capture=True)
         found = read_junit(report) if report.exists() else []
     return _result(found, proc, titles([check_file]))
 
@@ -103,7 +107,7 @@ def _collection_error(output: str, status: int) -> str:
     return one_line(errors[-1] if errors else last[-1] if last else f"pytest exited {status}")
 
 
-def run_validator(root: Path, tests: Path, timeout: int) -> CheckResult:
+def run_validator(root: Path, tests: Path, timeout: int, runner: Runner = process.run) -> CheckResult:
     """A build's validator (the pytest files in ``tests``) on the code in ``root``/src."""
     tests = tests.resolve()
     with tempfile.TemporaryDirectory(prefix="lynx-build-") as tmp:
@@ -114,7 +118,7 @@ def run_validator(root: Path, tests: Path, timeout: int) -> CheckResult:
         ini.write_text("[pytest]\n", encoding="utf-8")
         argv = ["python", "-m", "pytest", "-c", str(ini), "-q", "--no-header", "-p", "no:cacheprovider",
                 "-o", "junit_family=xunit1", "--rootdir", str(tests), f"--junitxml={report}", str(tests)]
-        proc = process.run(root, argv, timeout, capture=True)
+        proc = runner(root, argv, timeout, capture=True)
         found = read_junit(report) if report.exists() else []
     return _result(found, proc, titles(sorted(tests.glob("test_*.py"))))
 

@@ -1,4 +1,4 @@
-"""The break loop's commands: break, hint, run, check, fix, done, abort."""
+"""The break loop's commands: break, hint, run, check, watch, fix, done, abort, reset, explain."""
 
 from __future__ import annotations
 
@@ -189,6 +189,29 @@ def check(
     loop_view.check_verdict(done.passed, lang)
     if not done.passed:
         raise typer.Exit(1)
+
+
+@app.command()
+def watch(lang: LangOpt = None) -> None:
+    """Re-run the break's check (or the build's validator) on every save under src/, on one screen.
+
+    The screen keeps the title, the hints you revealed and the last verdict with its first failure.
+    Keys: h next hint, r run the program, d fix diff, c check now, q quit; Enter on a pass runs `lynx done`.
+    Piped (not a terminal), each verdict is printed as it comes, until Ctrl-C.
+
+    Example: lynx watch
+    """
+    from lynx.activities import watching
+    from lynx.term import watch_screen, watch_view
+
+    ws, lang = _ws(lang)
+    target = watching.target(ws)  # nothing active: one line, exit 2, nothing started
+    ended = watch_screen.watch(ws, target, lang)
+    watch_view.farewell(ended, target, lang)
+    if ended.outcome == "done":
+        done(None, lang)
+        return
+    raise typer.Exit({"interrupted": 130, "term": 143}.get(ended.outcome, 0))
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,18 +22,20 @@ def alive(pid: int) -> bool:
     return True
 
 
-_depth = 0  # re-entrant within one process: `lynx recover` holds the lock while it resumes an end
+# Re-entrant within one thread: `lynx recover` holds the lock while it resumes an end. Per thread, so that
+# two threads of one process (`lynx watch` remembers a verdict while a key reveals a hint) take turns.
+_local = threading.local()
 
 
 @contextmanager
 def held(state_dir: Path, wait: float = 3.0) -> Iterator[None]:
-    global _depth
-    if _depth:
-        _depth += 1
+    depth = getattr(_local, "depth", 0)
+    if depth:
+        _local.depth = depth + 1
         try:
             yield
         finally:
-            _depth -= 1
+            _local.depth -= 1
         return
     state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / "lock"
@@ -56,11 +59,11 @@ def held(state_dir: Path, wait: float = 3.0) -> Iterator[None]:
         with os.fdopen(fd, "w") as fh:
             fh.write(str(os.getpid()))
         break
-    _depth = 1
+    _local.depth = 1
     try:
         yield
     finally:
-        _depth = 0
+        _local.depth = 0
         path.unlink(missing_ok=True)
 
 

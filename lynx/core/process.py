@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from lynx.core.errors import LynxError
 
@@ -29,9 +29,11 @@ def env_for(root: Path) -> dict[str, str]:
 
 
 def run(root: Path, argv: Sequence[str], timeout: int, capture: bool = False,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        env: dict[str, str] | None = None,
+        started: Callable[[int], None] | None = None) -> subprocess.CompletedProcess:
     """Run a program (``env``: variables added to its environment); on timeout kill its whole process group
-    and report it."""
+    and report it. ``started`` is told the program's pid (= its process group), for a caller on another
+    thread that may have to end it."""
     cmd = argv_for(argv)
     try:
         proc = subprocess.Popen(
@@ -41,6 +43,8 @@ def run(root: Path, argv: Sequence[str], timeout: int, capture: bool = False,
         )
     except FileNotFoundError:
         raise LynxError(f"cannot run {cmd[0]!r}: not found", "check the break's `observe`/`check` setting") from None
+    if started is not None:
+        started(proc.pid)
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

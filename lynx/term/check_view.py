@@ -65,9 +65,10 @@ def explain(detail: str) -> list[str]:
     return out
 
 
-def render(result: CheckResult, what: str, lang: str, verbose_hint: bool = True, count: bool = True) -> list[str]:
-    """The verdict as text lines (no colour), wrapped to the terminal's width."""
-    w = width()
+def render(result: CheckResult, what: str, lang: str, verbose_hint: bool = True, count: bool = True,
+           limit: int | None = None) -> list[str]:
+    """The verdict as text lines (no colour), wrapped to the terminal's width (at most ``limit``)."""
+    w = min(width(), limit) if limit else width()
     rows = lines(result)
     failed = [r for r in rows if not r.passed]
     out = [t("lynx check — {what}: {n} checks", lang, what=what, n=len(rows))]
@@ -94,12 +95,19 @@ def render(result: CheckResult, what: str, lang: str, verbose_hint: bool = True,
     return out
 
 
+def coloured(line: str) -> str:
+    """A verdict line with its mark's colour (none when colour is off)."""
+    from lynx.term.console import style
+
+    if line.startswith("  ✓"):
+        return style(line, fg="green")
+    if line.startswith("  ✗"):
+        return style(line, fg="red")
+    return line
+
+
 def show(result: CheckResult, what: str, lang: str, **options: bool) -> None:
-    from lynx.term.console import out, style
+    from lynx.term.console import out
 
     for line in render(result, what, lang, **options):
-        if line.startswith("  ✓"):
-            line = style(line, fg="green")
-        elif line.startswith("  ✗"):
-            line = style(line, fg="red")
-        out(line)
+        out(coloured(line))

@@ -5,7 +5,7 @@
     Module     a container of Parameters                            (minimodel.module)
     init       the generator a layer draws its weights with         (minimodel.init)
     nn         the layers, Embedding to GPT, and their configs      (minimodel.nn)
-    functional softmax, log_softmax, cross_entropy (= F)            (minimodel.functional)
+    functional softmax, log_softmax, logsumexp, cross_entropy (= F) (minimodel.functional)
     optim      SGD, AdamW, configure_optimizer                      (minimodel.optim)
     schedule   warm-up + cosine learning rate, gradient clipping    (minimodel.schedule)
     data       a bundled corpus, tokenizers, batches and windows    (minimodel.data)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import numpy as np
@@ -39,6 +40,7 @@ class SGD(Optimizer):
     v = momentum * v + (g + weight_decay * p);   p = p - lr * v
     (PyTorch's form of heavy-ball momentum, Polyak 1964.) Here weight decay is the plain L2
     penalty added to the gradient, which for SGD is the same as shrinking the weights.
+    A parameter with no gradient on a step (.grad is None) is left as it is, momentum included.
     """
 
     def __init__(self, params: Iterable[Parameter], lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
@@ -51,12 +53,12 @@ class SGD(Optimizer):
         for p, v in zip(self.params, self.velocity):
             if p.grad is None:
                 continue
-            g = p.grad + self.weight_decay * p.data
+            g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
             if self.momentum:
                 v *= self.momentum
                 v += g
                 g = v
-            p.data -= self.lr * g
+            p.data -= self.lr * g  # in place: the Parameter keeps its array (and a tied weight stays tied)
 
 
 class AdamW(Optimizer):
@@ -71,6 +73,10 @@ class AdamW(Optimizer):
     divide it by sqrt(v_hat) like everything else, so weights with large gradients would be
     decayed less than weights with small ones. Shrinking the weights outside the adaptive
     step makes every weight decay at the same rate, lr * weight_decay per step.
+
+    Each parameter keeps its own step count t, as in PyTorch: a parameter that got no gradient
+    on a step (.grad is None) is skipped entirely (no decay, no update, t unchanged), so its
+    bias correction stays right when it does get one.
     """
 
     def __init__(
@@ -85,25 +91,40 @@ class AdamW(Optimizer):
         self.beta1, self.beta2 = betas
         self.eps = eps
         self.weight_decay = weight_decay
-        self.t = 0
+        self.t = [0] * len(self.params)  # steps taken, per parameter
         self.m = [np.zeros_like(p.data) for p in self.params]
         self.v = [np.zeros_like(p.data) for p in self.params]
+        self._scratch = [np.empty_like(p.data) for p in self.params]
 
     def step(self) -> None:
-        self.t += 1
-        # Bias correction: m and v start at 0, so early averages are too small by (1 - b^t).
-        c1 = 1.0 - self.beta1**self.t
-        c2 = 1.0 - self.beta2**self.t
-        for p, m, v in zip(self.params, self.m, self.v):
+        b1, b2 = self.beta1, self.beta2
+        for i, (p, m, v) in enumerate(zip(self.params, self.m, self.v)):
             if p.grad is None:
                 continue
             g = p.grad
-            m *= self.beta1
-            m += (1.0 - self.beta1) * g
-            v *= self.beta2
-            v += (1.0 - self.beta2) * g * g
-            p.data -= self.lr * self.weight_decay * p.data  # decoupled decay
-            p.data -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
+            self.t[i] += 1
+            t = self.t[i]
+            # Bias correction: m and v start at 0, so early averages are too small by (1 - b^t).
+            c1 = 1.0 - b1**t
+            c2 = 1.0 - b2**t
+            # Every update is in place (`*=`, `+=`, `out=`): m, v and p keep their arrays, and one
+            # scratch array per parameter holds the intermediate results.
+            tmp = self._scratch[i]
+            m *= b1
+            m += np.multiply(g, 1.0 - b1, out=tmp)  # m = b1 m + (1 - b1) g
+            v *= b2
+            np.multiply(g, g, out=tmp)
+            tmp *= 1.0 - b2
+            v += tmp  # v = b2 v + (1 - b2) g^2
+            if self.weight_decay:
+                p.data *= 1.0 - self.lr * self.weight_decay  # decoupled decay: p - lr * wd * p
+            # lr m_hat / (sqrt(v_hat) + eps), with both corrections moved onto the scalars (the
+            # same number, Kingma & Ba's Algorithm 1): lr sqrt(c2) / c1 * m / (sqrt(v) + eps sqrt(c2))
+            np.sqrt(v, out=tmp)
+            tmp += self.eps * math.sqrt(c2)
+            np.divide(m, tmp, out=tmp)
+            tmp *= self.lr * math.sqrt(c2) / c1
+            p.data -= tmp
 
 
 def decay_groups(model: Module) -> tuple[list[Parameter], list[Parameter]]:

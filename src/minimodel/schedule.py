@@ -15,7 +15,8 @@ def grad_norm(params: Iterable[Parameter]) -> float:
     total = 0.0
     for p in params:
         if p.grad is not None:
-            total += float(np.sum(np.asarray(p.grad, dtype=np.float64) ** 2))
+            g = np.asarray(p.grad, dtype=np.float64).reshape(-1)  # summed in float64
+            total += float(g @ g)  # the sum of squares, as a dot product
     return math.sqrt(total)
 
 

@@ -19,16 +19,34 @@ def gelu(x: Tensor) -> Tensor:
 
     A smooth ReLU: close to 0 for very negative x, close to x for large x, and it lets a
     little gradient through just below zero.
+
+    Computed as x * sigmoid(2u) with u = sqrt(2/pi) (x + 0.044715 x^3), the same function,
+    because 0.5 (1 + tanh(u)) = 1 / (1 + e^(-2u)): one exp instead of a tanh (which costs
+    about twice as much), and no overflow (e^(-2u) = inf only gives sigmoid = 0).
     """
     a = x.data
-    u = _C * (a + 0.044715 * a * a * a)
-    t = np.tanh(u)
-    out = x._make((0.5 * a * (1.0 + t)).astype(x.dtype, copy=False), (x,), "gelu")
+    s = np.asarray(a * a)  # (an array even for a 0-d x, so that the in-place steps below work)
+    s *= 0.044715
+    s += 1.0
+    s *= a
+    s *= -2 * _C  # -2u
+    with np.errstate(over="ignore"):
+        np.exp(s, out=s)
+    s += 1.0
+    np.reciprocal(s, out=s)  # s = 1 / (1 + e^(-2u)) = sigmoid(2u) = 0.5 (1 + tanh(u))
+    out = x._make(a * s, (x,), "gelu")
 
     def _backward() -> None:
-        du = _C * (1.0 + 3 * 0.044715 * a * a)
-        local = 0.5 * (1.0 + t) + 0.5 * a * (1.0 - t**2) * du
-        x._accumulate(out.grad * local)
+        # d/dx [x s(2u)] = s + x * s (1 - s) * 2 du/dx,   du/dx = sqrt(2/pi) (1 + 3 * 0.044715 x^2)
+        local = np.asarray(a * a)
+        local *= 3 * 0.044715 * 2 * _C
+        local += 2 * _C  # 2 du/dx
+        local *= a
+        local *= s
+        local *= 1.0 - s
+        local += s
+        local *= out.grad
+        x._accumulate(local, fresh=True)
 
     out._backward = _backward
     return out
