@@ -169,6 +169,7 @@ def run_json(attempt: Attempt, given: dict[str, str | None]) -> dict[str, Any]:
         if q.kind == "free":
             item["expected"] = [list(group[lang]) for group in q.expect]
             item["missing"] = list(g.missing) if error is None else [group[lang][0] for group in q.expect]
+            item["negated"], item["contradicted"] = list(g.negated), list(g.contradicted)
         else:
             item["correct_options"] = [LETTERS[step.order.index(i)] for i in sorted(q.correct_indices)]
             if q.kind == "multi":
