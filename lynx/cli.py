@@ -11,6 +11,7 @@ from lynx.commands.app import app
 # The order of these imports is the order of the commands in `lynx --help`.
 from lynx.commands import workspace, loop  # noqa: F401,E402,I001  (each module registers its commands)
 from lynx.commands import course, learn, lab, quiz, build, cards, report, teacher  # noqa: F401,E402,I001
+from lynx.commands import handin  # noqa: F401,E402,I001  (submit, verify)
 from lynx.core.errors import LynxError
 
 

@@ -167,3 +167,36 @@ def consistency_problem(ws: Path) -> str | None:
 
 def no_traceback(r: subprocess.CompletedProcess) -> bool:
     return "Traceback" not in r.stderr and "Traceback" not in r.stdout
+
+
+# -- a class of learners served over git ---------------------------------------------------------------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def quiz_answers(ws: Path, wrong: dict[str, int] | None = None) -> dict[str, str]:
+    """Right answers to every question of the phase-13 quiz, except ``wrong``: {question id: option index picked}."""
+    from lynx.content import quiz
+
+    q13 = quiz.load_quiz(ws / QUIZ_FILE)
+    out = {}
+    for q in q13.questions:
+        if q.kind == "free":
+            out[q.id] = " ".join(k["en"][0] for k in q.expect)
+        else:
+            picks = sorted(q.correct_indices)
+            if wrong and q.id in wrong:
+                picks = [wrong[q.id]]
+            out[q.id] = ",".join("abcdefgh"[i] for i in picks)
+    return out
+
+
+def push_all(ws: Path, bare: Path) -> None:
+    """What a learner does by hand: push every branch to their bare repository (made if missing)."""
+    if not bare.exists():
+        subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True, env=ENV)
+    git("push", "-q", str(bare), "--all", cwd=ws)

@@ -28,6 +28,15 @@ def learner_paths(ws: Workspace) -> list[str]:
     return [str(ws.learner_dir.relative_to(ws.root))]
 
 
+def branch_tip(ws: Workspace, name: str | None) -> str | None:
+    """The commit branch ``name`` points at, read from the repository's files (no git process): what
+    `done` records as the code of a break or build, for `lynx verify`."""
+    from lynx.vcs.refs import local_heads
+
+    found = local_heads(ws.root) if name else None
+    return found[0].get(name) if found else None
+
+
 def refuse_if_active(ws: Workspace) -> None:
     current = active_session.load(ws.state_dir)
     if current is not None:

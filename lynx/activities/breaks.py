@@ -292,6 +292,9 @@ class BreakActivity:
             scored = score(b.outcome, expectation_of(b, attempt))
             attempt.measured, attempt.hit, attempt.log_error = scored.measured, scored.hit, scored.log_error
             extra.append(measured_line(b, attempt, lang))
+        commit = branch.branch_tip(ws, session.branch)  # the code this outcome is about (`lynx verify`)
+        if commit:
+            attempt.extra["commit"] = commit
         progress.save(ws.learner_dir, data)
         recap = None if outcome == "aborted" else explained(ws, b, lang).recap  # an abort keeps the surprise
         notes.write_outcome(ws, b.phase, b.id, outcome, attempt.hints, len(b.hints), calibration, session.diff_shown,

@@ -153,7 +153,8 @@ class BuildActivity:
         entry.sessions.append(BuildSession(
             started=session.started, ended=clock.stamp(), outcome="passed" if passed else outcome,
             checks=session.checks, branch=session.branch, last_check=last.public() if last else None,
-            answers=[{"id": a.id, "correct": a.correct} for a in session.answers]))
+            answers=[{"id": a.id, "correct": a.correct} for a in session.answers],
+            extra={"commit": c} if (c := branch.branch_tip(ws, session.branch)) else {}))
         progress.save(ws.learner_dir, data)
         tests = f"{last.total - last.failed}/{last.total}" if last else ""
         notes.write_build(ws, session.phase, session.id, session.title, "passed" if passed else outcome, tests,

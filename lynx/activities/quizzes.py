@@ -72,6 +72,7 @@ class Attempt:
         self.started = clock.stamp_z()
         self._t0 = time.monotonic()
         self.answers: list[AnswerRecord] = []
+        self.commit_note: str | None = None  # why the saved attempt could not be committed, if it could not
         self.path = quiz_attempts.path_for(ws.phase_dir(quiz.phase))
         # A damaged attempts file must stop us before the questions, not after the last answer.
         quiz_attempts.read(self.path)
@@ -103,6 +104,10 @@ class Attempt:
                 quiz_attempts.append(self.path, record)
         except LynxError:
             quiz_attempts.append(self.path, record)  # a long command holds the lock: losing the answers would be worse
+        from lynx.activities.submit import commit_own_files
+
+        # Committed at once, as breaks are: the teacher's `lynx class` reads commits, never a working tree.
+        self.commit_note = commit_own_files(self.ws, f"quiz {self.quiz.id} attempt")
         return self.path
 
 
@@ -176,6 +181,7 @@ def run_json(attempt: Attempt, given: dict[str, str | None]) -> dict[str, Any]:
         if q.kind == "free":
             item["expected"] = [list(group[lang]) for group in q.expect]
             item["missing"] = list(g.missing) if error is None else [group[lang][0] for group in q.expect]
+            item["negated"], item["contradicted"] = list(g.negated), list(g.contradicted)
         else:
             item["correct_options"] = [LETTERS[step.order.index(i)] for i in sorted(q.correct_indices)]
             if q.kind == "multi":

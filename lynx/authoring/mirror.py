@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+from lynx.content.answer_key import shown
 from lynx.content.fields import ContentError, text
 from lynx.content.quiz import LETTERS, Quiz, load_all
 from lynx.core.errors import LynxError
@@ -163,8 +164,12 @@ def _quiz_page(root: Path, qz: Quiz, lang: str) -> str:
     for q in qz.questions:
         lines += ["", f"## {q.id} — {text(q.topic, lang)} ({q.kind}) {{ #{q.id} }}", "", text(q.prompt, lang).strip(), ""]
         if q.kind == "free":
-            groups = "; ".join(f" {t('or', lang)} ".join(f"**{w}**" for w in g[lang]) for g in q.expect)
+            groups = "; ".join(f" {t('or', lang)} ".join(f"**{shown(w)}**" for w in g[lang]) for g in q.expect)
             lines.append(f"{t('Expected to contain', lang)}: {groups}.")
+            if q.key and q.key.contradicts:
+                ruled = "; ".join(f" {t('or', lang)} ".join(f"*{shown(w)}*" for w in c.terms[lang])
+                                  for c in q.key.contradicts)
+                lines += ["", f"{t('Wrong if it says', lang)}: {ruled}."]
         else:
             for k, o in enumerate(q.options):
                 mark = f" ✓ *{t('correct', lang)}*" if o.correct else ""

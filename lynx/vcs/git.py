@@ -96,6 +96,24 @@ def _execute(args: Sequence[str], cwd: Path | None, env: dict[str, str] | None, 
     return Result(status, out, err)
 
 
+def start_batch(repo: Path, args: Sequence[str] = ("cat-file", "--batch")):
+    """A long-lived `git cat-file --batch` in ``repo`` under the same policy (no hooks, no prompts), for
+    reading many objects through one process; the caller owns it and bounds each read by a deadline
+    (:class:`lynx.vcs.objects.ObjectReader`). ``safe.directory`` names the repository: a learner's
+    repository on this machine may belong to another user (a git host's), and reading it is read-only."""
+    import subprocess
+
+    require_git()
+    argv = ["git", *POLICY, "-c", f"safe.directory={repo}", *args]
+    try:
+        proc = subprocess.Popen(argv, cwd=repo, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, env={**os.environ, **NO_PROMPT})
+    except OSError as exc:
+        raise LynxError(f"cannot start git in {repo}: {exc.strerror}", "check that git works there") from None
+    checkpoint(f"git {args[0]}")
+    return proc
+
+
 def _text(value: str | bytes) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 

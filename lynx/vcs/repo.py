@@ -311,6 +311,31 @@ class Repo:
         self.run("update-ref", "-m", message, f"refs/heads/{branch}", commit, old)
         return True
 
+    def remote_url(self, name: str) -> str | None:
+        """The URL of remote ``name``, or None when there is no such remote."""
+        result = self.run("remote", "get-url", "--", name, check=False)
+        return result.out.strip() or None if result.status == 0 else None
+
+    def local_branches(self, prefix: str) -> list[str]:
+        out = self.out("for-each-ref", "--format=%(refname:short)", f"refs/heads/{prefix}")
+        return [b.strip() for b in out.splitlines() if b.strip()]
+
+    def push(self, remote: str, branches: Sequence[str], timeout: float) -> tuple[bool, str]:
+        """Push ``branches`` (each to the branch of the same name) to ``remote``, never forced:
+        (True, "") or (False, git's reason in one line). Nothing local changes either way."""
+        specs = [f"refs/heads/{b}:refs/heads/{b}" for b in branches]
+        result = gitrun.run(["push", "--porcelain", "--", remote, *specs], self.root, timeout=timeout, runner=self.r.git)
+        if result.status == 0:
+            return True, ""
+        rejected = []
+        for line in result.out.splitlines():
+            parts = line.split("\t")
+            if line.startswith("!") and len(parts) >= 3:
+                rejected.append(f"{parts[1].split(':')[0].removeprefix('refs/heads/')} {parts[2].strip()}")
+        if rejected:
+            return False, "rejected: " + ", ".join(rejected[:3])
+        return False, result.err.strip() if result.status == 124 else gitrun.all_lines(result.err, 3)
+
     def diff_to_tree(self, tree: str, paths: Sequence[str]) -> str:
         """A unified diff that turns the working files into ``tree``'s version (applies with `git apply`)."""
         # -R swaps the sides; the swapped prefixes give the usual a/ (now) and b/ (fixed) headers.
