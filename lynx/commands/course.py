@@ -14,7 +14,7 @@ from lynx.commands.app import JsonOpt, LangOpt, app
 def validate(
     course: Annotated[Optional[Path], typer.Option("--course", help="Course folder (default: this workspace or checkout).")] = None,
     json_: JsonOpt = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Checks run at once (break proofs, then build validators).")] = 2,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Checks run at once (break proofs, then build validators).")] = 2,
     stale: Annotated[bool, typer.Option("--stale", help="Only the translations: fail where the English changed since one was made.")] = False,
     mutants: Annotated[bool, typer.Option("--mutants", help="Only the mutants of minimodel: report those no break check or build validator kills.")] = False,
     mutate: Annotated[Optional[list[str]], typer.Option("--mutate", help="With --mutants: mutate only this file (repeatable).")] = None,
