@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -200,3 +201,23 @@ def push_all(ws: Path, bare: Path) -> None:
     if not bare.exists():
         subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True, env=ENV)
     git("push", "-q", str(bare), "--all", cwd=ws)
+
+
+_OPTION = re.compile(r"^\s*([a-z])\) (.*?)\s*$")
+_ANSWER_PROMPT = re.compile(r"Your answers?")
+
+
+def options_in(body: str) -> dict[str, str]:
+    """{letter: text} of the options in ``body``; a long option wraps onto indented lines, joined again."""
+    found: dict[str, str] = {}
+    letter = None
+    for line in body.splitlines():
+        m = _OPTION.match(line)
+        if m:
+            letter = m.group(1)
+            found[letter] = m.group(2)
+        elif letter and line.startswith("   ") and line.strip() and not _ANSWER_PROMPT.match(line.strip()):
+            found[letter] += " " + line.strip()
+        else:
+            letter = None
+    return found

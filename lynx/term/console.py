@@ -73,11 +73,14 @@ CODES = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "3
 def style(text: str, *, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
     if not color_on():
         return text
-    from lynx.core.untrusted import visible
-
-    text = visible(text)  # an ESC in the text would pass out() as part of a colour code
+    # Control characters made visible, but the colour codes lynx put there itself (inline code in a message
+    # it wraps) kept: an SGR sequence only changes colours, it cannot move the cursor or hide a line.
+    text = safe_line(text)
     parts = [c for c in ((CODES.get(fg or "")), "1" if bold else None, "2" if dim else None) if c]
-    return f"\033[{';'.join(parts)}m{text}\033[0m" if parts else text
+    if not parts:
+        return text
+    on = f"\033[{';'.join(parts)}m"
+    return on + text.replace("\033[0m", "\033[0m" + on) + "\033[0m"  # the style resumes after an inner span
 
 
 _SGR = None

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from kit import attempts
+from kit import attempts, options_in
 from kit import lynx as _lynx
 
 
@@ -41,7 +41,7 @@ def test_piped_answers_are_graded_against_the_shuffled_options(ws: Path, canonic
         if q["kind"] == "free":
             assert answer["correct"] is False, "'1' contains no keyword"
             continue
-        shown_a = re.search(r"^\s*a\) (.*?)\s*$", block, re.M).group(1)
+        shown_a = options_in(block)["a"]
         index = [re.sub(r"`([^`\n]+)`", r"\1", o["text"]["en"]).strip() for o in q["options"]].index(shown_a)
         assert answer["chosen"] == [index], "the recorded option is the one shown as a)"
         right = {i for i, o in enumerate(q["options"]) if o.get("correct")} == {index}

@@ -10,6 +10,7 @@ import pexpect
 import yaml
 import pytest
 
+from kit import options_in
 from kit import attempts
 from kit import env as lynx_env
 from kit import lynx as _lynx
@@ -35,7 +36,8 @@ def screen(before: str) -> tuple[str, dict[str, str]]:
     block = before.replace("\r", "")
     last = list(HEADER.finditer(block))[-1]
     body = block[last.end():]
-    return last.group(3), {m.group(1): m.group(2) for m in OPTION.finditer(body)}
+    return last.group(3), options_in(body)
+
 
 
 def shown_as(text: str) -> str:
