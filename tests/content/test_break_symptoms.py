@@ -1,4 +1,4 @@
-"""The numbers the phase 14-17 breaks quote (prompt and symptom) are what their observe programs print.
+"""The numbers the breaks quote (prompt and symptom) are what their observe programs print.
 
 Each case runs the break's `observe` program twice in scratch copies of src/: on the reference code
 and with break.patch applied, exactly as `lynx run` would (cwd = the copy, its src/ on the path).
@@ -60,6 +60,10 @@ PINS = {
                ("top-k keeps   : 'º' 1.9e-05, 'F' 1.8e-05, '<' 1.8e-05, '\\x08' 1.7e-05, 'ä' 1.7e-05", "2e-05"),
                ("kept set: 0.0001", "0.0001"), ("'tae tae tae", "'tae tae tae")],
               [("probability mass of the kept set: 0.4909", None)]),
+    "17-02": ([("          0.5             0.158            2.951", "0.158 and entropy 2.951"),
+               ("          2.0             0.158            2.951", None), ("T = 0.5: +0.000 nats", "+0.000 nats")],
+              [("          0.5             0.346            2.190", "2.190 nats at T = 0.5"),
+               ("          2.0             0.067            4.186", "4.186 at T = 2")]),
 }
 
 
