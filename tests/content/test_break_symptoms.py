@@ -25,6 +25,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 # break id: ([(printed by the BROKEN program, quoted in break.yaml)], [(printed by the REFERENCE, quoted)])
 PINS = {
+    "13-03": ([("the 3 pad positions read row 255 (byte 255): True", "the 3 pad positions read row 255 (byte 255)"),
+               ("gradient reaching row 255, which no text uses: 24.0", "gradient of 24.0")],
+              [("the embedding refused the batch: Embedding: token id -1 is out of range", None)]),
     "14-00": ([("-0.9993", "-0.9993"), ("+0.9987", "+0.9987"), ("|c| = 0.9920", "|c| = 0.9920"),
                ("sign flips: 12", "12 sign flips")],
               [("sign flips: 0", None)]),
