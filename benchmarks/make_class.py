@@ -4,8 +4,12 @@ Each learner's repository holds what `lynx init` makes (the whole course, lynx.t
 learner's folder) and then weeks of work, one commit per study session: break attempts
 (progress.json and notes/breaks.md, with hints and prediction calibration), quiz attempts
 (phase-NN/quiz.yaml) and flashcard reviews (cards.json, real FSRS states from lynx.activities.scheduling).
-Histories are written with `git fast-import`, one process per repository, so 200 learners
-take seconds. A few learners pushed nothing but their new workspace (no lynx data).
+Every break done has its branch, as `lynx break` and `lynx done` leave it: `lynx/break/<id>` with the
+break applied, then the learner's fix (what `lynx class --verify` re-checks). Most fixes restore the
+reference code byte for byte (undoing a one-line bug does); about 1 in 70 is written differently (a
+tree of its own, still correct), and 1 learner in 50 calls breaks done that their code does not fix.
+Histories are written with `git fast-import`, one process per repository, the learners in parallel
+(--jobs), so 200 learners take seconds. A few learners pushed nothing but their new workspace (no lynx data).
 
     python benchmarks/make_class.py /tmp/class200                # 200 bare repos + class.yaml
     python benchmarks/make_class.py /tmp/class200 --time         # ... then time `lynx class` twice
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -73,9 +78,35 @@ class Stream:
             sys.exit(f"git fast-import failed in {repo}: {proc.stderr.decode()[-500:]}")
 
 
+def break_files(root: Path, bids: list[str]) -> dict[str, tuple[dict[str, bytes], dict[str, bytes]]]:
+    """``{break id: (broken files, fixed files)}``: each break applied to the reference, and its fix."""
+    import tempfile
+
+    sys.path.insert(0, str(root))
+    from lynx.content.course import Course
+
+    course = Course(root, use_cache=False)
+    out = {}
+    for bid in bids:
+        b = course.brk(bid)
+        with tempfile.TemporaryDirectory() as tmp:
+            for rel in b.files:
+                (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
+                (Path(tmp) / rel).write_bytes((root / rel).read_bytes())
+            subprocess.run(["git", "apply", str(b.patch)], cwd=tmp, check=True)
+            broken = {rel: (Path(tmp) / rel).read_bytes() for rel in b.files}
+            if b.fix_patch:
+                subprocess.run(["git", "apply", str(b.fix_patch)], cwd=tmp, check=True)
+            else:
+                subprocess.run(["git", "apply", "-R", str(b.patch)], cwd=tmp, check=True)
+            out[bid] = (broken, {rel: (Path(tmp) / rel).read_bytes() for rel in b.files})
+    return out
+
+
 def history(stream: Stream, ref: str, name: str, course: dict[str, bytes], breaks: list[str], quizzes: list[str],
-            cards: list[str], rng: random.Random, start: datetime) -> None:
-    """One learner's workspace: `lynx init`, then study sessions, each one commit."""
+            cards: list[str], rng: random.Random, start: datetime,
+            code: dict[str, tuple[dict[str, bytes], dict[str, bytes]]] | None = None, dishonest: bool = False) -> None:
+    """One learner's workspace: `lynx init`, then study sessions, each one commit (and a branch per break done)."""
     from lynx.activities import scheduling
     from lynx.core.clock import parse
     from lynx.learner.cardstates import CardStates
@@ -94,7 +125,9 @@ def history(stream: Stream, ref: str, name: str, course: dict[str, bytes], break
     quiz_attempts: dict[str, list] = {}
     states = CardStates()
     skill = rng.uniform(0.2, 0.8)  # how often this learner's predictions are right, growing with practice
+    honest = not dishonest  # 1 learner in 50 calls some breaks done that their code does not fix
     next_break = 0
+    branch_of: dict[str, int] = {}
     for _ in range(rng.randint(3, 40)):
         when += timedelta(hours=rng.uniform(2, 40))
         changed: dict[str, bytes] = {}
@@ -108,9 +141,22 @@ def history(stream: Stream, ref: str, name: str, course: dict[str, bytes], break
             outcome = rng.choices(["fixed", "solution", "aborted"], weights=[7, 2, 1])[0]
             entry = progress["breaks"].setdefault(bid, {"hints": 0, "attempts": []})
             entry["hints"] = max(entry["hints"], hints)
+            n = branch_of[bid] = branch_of.get(bid, 0) + 1
+            branch = f"lynx/break/{bid}" + (f"-{n}" if n > 1 else "")
             entry["attempts"].append({"started": when.isoformat(), "ended": (when + timedelta(minutes=40)).isoformat(),
                                       "outcome": outcome, "hints": hints, "prediction": "the loss will stall",
-                                      "calibration": None if outcome == "aborted" else cal})
+                                      "calibration": None if outcome == "aborted" else cal, "branch": branch})
+            if code and bid in code:  # the branch `lynx break` made, and what the learner left on it
+                broken, fixed = code[bid]
+                mine = dict(fixed)
+                if outcome == "aborted" or (not honest and rng.random() < 0.5):
+                    mine = dict(broken)  # an abort leaves the bug in; a dishonest claim too
+                elif outcome == "fixed" and rng.random() < 1 / 70:
+                    first = sorted(mine)[0]  # the same fix written another way: a tree of its own
+                    mine[first] = mine[first] + f"\n# fixed by {name}\n".encode()
+                bmark = stream.commit(f"refs/heads/{branch}", when, name, f"lynx: break {bid}", broken, parent)
+                stream.commit(f"refs/heads/{branch}", when + timedelta(minutes=39), name,
+                              f"lynx: your work on break {bid} (done)", mine, bmark)
             if outcome != "aborted":
                 next_break += 1
             notes[phase] = notes.get(phase, "") + (f"\n## {bid}\n\n**Prediction:** the loss will stall\n\n"
@@ -120,9 +166,17 @@ def history(stream: Stream, ref: str, name: str, course: dict[str, bytes], break
         elif kind == "quiz" and quizzes:
             qid = rng.choice(quizzes)
             phase = qid.removeprefix("phase-")
-            total = 12
-            score = rng.randint(4, 12)
-            answers = [{"id": f"q-{phase}-{i:02d}", "correct": i <= score} for i in range(1, total + 1)]
+            answers = []
+            for q_id, kind_q, n_opts, right, hard in QUESTIONS.get(qid, []):
+                ok = rng.random() < min(0.95, max(0.05, skill + 0.35 - hard))
+                if kind_q == "free":
+                    answers.append({"id": q_id, "given": "a rank collapse" if ok else "no idea", "correct": ok})
+                    continue
+                wrong = [i for i in range(n_opts) if i not in right] or [0]
+                picks = sorted(right) if ok else [wrong[0] if rng.random() < 0.6 else rng.choice(wrong)]
+                answers.append({"id": q_id, "given": ",".join("abcdefgh"[i] for i in picks), "chosen": picks,
+                                "correct": ok})
+            total, score = len(answers), sum(a["correct"] for a in answers)
             quiz_attempts.setdefault(phase, []).append({
                 "quiz": qid, "started": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "seconds": 300.0, "lang": "en",
                 "mode": "terminal", "review": False, "finished": True, "score": score, "total": total,
@@ -141,6 +195,21 @@ def history(stream: Stream, ref: str, name: str, course: dict[str, bytes], break
             parent = stream.commit(ref, when, name, f"lynx: {kind} session", changed, parent)
 
 
+_SHARED: tuple = ()
+QUESTIONS: dict[str, list[tuple[str, str, int, tuple[int, ...], float]]] = {}  # quiz -> (id, kind, options, right, hardness)
+
+
+def _one_learner(job: tuple[int, str, Path]) -> None:
+    """One bare repository (in a worker process): its own random stream, so the class is the same for any --jobs."""
+    i, name, repo = job
+    course, breaks, quizzes, cards, start, code, seed = _SHARED
+    subprocess.run(["git", "init", "--quiet", "--bare", "--initial-branch=main", str(repo)], check=True)
+    stream = Stream()
+    history(stream, "refs/heads/main", name, course, breaks, quizzes, cards, random.Random(f"{seed}-{i}"), start, code,
+            dishonest=i % 50 == 17)
+    stream.run(repo)
+
+
 def _yaml(data) -> bytes:
     import yaml
 
@@ -153,6 +222,7 @@ def main() -> None:
     ap.add_argument("-n", "--learners", type=int, default=200)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--branches", action="store_true", help="one repository with a branch per learner")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="learners generated at the same time")
     ap.add_argument("--time", action="store_true", help="then time `lynx class` twice (cold, then nothing new)")
     args = ap.parse_args()
 
@@ -164,6 +234,12 @@ def main() -> None:
     breaks = sorted({"-".join(p.parent.name.split("-")[:2]) for p in (REPO / "breaks").glob("*/break.yaml")})
     quizzes = sorted({p.stem.split("-")[0] + "-" + p.stem.split("-")[1] for p in (REPO / "data/quizzes").glob("phase-*.yaml")})
     cards = [c.id for c in deck.load(REPO)]
+    code = break_files(REPO, breaks)
+    from lynx.content.quiz import load_all
+
+    for qz in load_all(REPO):  # the course's real questions: the class's answers can be analysed (--items)
+        QUESTIONS[qz.id] = [(q.id, q.kind, len(q.options), tuple(sorted(q.correct_indices)),
+                             (sum(map(ord, q.id)) % 7) / 10) for q in qz.questions]
     args.out.mkdir(parents=True, exist_ok=True)
     start = datetime(2026, 9, 14, 8, 0, tzinfo=timezone.utc)
     names = [f"{NAMES[i % len(NAMES)]}{i // len(NAMES) or ''}" for i in range(args.learners)]
@@ -173,18 +249,19 @@ def main() -> None:
         repo = args.out / "class.git"
         subprocess.run(["git", "init", "--quiet", "--bare", str(repo)], check=True)
         stream = Stream()
-        for name in names:
+        for name in names:  # one repository: no break branches (they would collide)
             history(stream, f"refs/heads/learner/{name}", name, course, breaks, quizzes, cards, rng, start)
         stream.run(repo)
         remotes.append(f"  - {{url: {repo}, branches: 'learner/*'}}")
     else:
-        for name in names:
-            repo = args.out / f"{name}.git"
-            subprocess.run(["git", "init", "--quiet", "--bare", "--initial-branch=main", str(repo)], check=True)
-            stream = Stream()
-            history(stream, "refs/heads/main", name, course, breaks, quizzes, cards, rng, start)
-            stream.run(repo)
-            remotes.append(f"  - {repo}")
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _SHARED
+        _SHARED = (course, breaks, quizzes, cards, start, code, args.seed)
+        jobs = [(i, name, args.out / f"{name}.git") for i, name in enumerate(names)]
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:  # forked: each worker has _SHARED
+            list(pool.map(_one_learner, jobs, chunksize=8))
+        remotes += [f"  - {repo}" for _, _, repo in jobs]
     (args.out / "class.yaml").write_text("remotes:\n" + "\n".join(remotes) + "\n", encoding="utf-8")
     print(f"{args.learners} learners in {args.out} ({time.perf_counter() - t0:.1f} s); class list: {args.out / 'class.yaml'}")
     if args.time:

@@ -19,6 +19,9 @@ Sections (each row: measured / baseline, with its goal):
              with this checkout's src/ on PYTHONPATH.                      goal: <= 200 MiB
   watch      `lynx watch`'s save -> verdict for each phase-13 break's check (the watcher, the warm
              worker, the JUnit verdict), beside a cold `lynx check` on the same code.  goal: <= 500 ms
+  class      `lynx class` over 1,000 and 200 generated learners (benchmarks/make_class.py), first run
+             and nothing new, and --verify over 200 (absolute seconds; benchmarks/class_bench.py).
+                                                 goals: 1,000 <= 12 s / <= 2 s; --verify 200 <= 90 s / <= 3 s
 
 Timing: each round runs every command of a section once, in a shuffled order (interleaved), and a
 figure is the median over --runs rounds (at least 9), so slow and fast machines give the same
@@ -49,7 +52,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-SECTIONS = ("startup", "break", "scale", "validate", "minimodel", "watch")
+SECTIONS = ("startup", "break", "scale", "validate", "minimodel", "watch", "class")
 PY = sys.executable
 LYNX = str(Path(PY).with_name("lynx")) if Path(PY).with_name("lynx").exists() else (shutil.which("lynx") or "lynx")
 ENV = {
@@ -558,6 +561,12 @@ def lab17_memory(rep: Report, tmp: Path) -> None:
                 f"final held-out loss {lab['final_held_out_loss']:.3f}", unit="MiB"))
 
 
+def klass(rep: Report, tmp: Path, runs: int) -> None:
+    import class_bench
+
+    class_bench.section(rep, Row, tmp, runs, LYNX, ENV)
+
+
 def _throughput(models: list[str], runs: int) -> None:
     """Child process: seconds per step, each framework timed over a block of steps, interleaved."""
     import torch
@@ -660,7 +669,7 @@ def write_results(rep: Report, runs: int, sections: list[str], took: float, keep
         "# lynx benchmarks — last run",
         "",
         "Written by `python benchmarks/run.py` (do not edit by hand: the next run replaces it). Every figure",
-        "but `validate` is a ratio against a baseline timed in the same run, interleaved with it, the median",
+        "but `validate` and `class` is a ratio against a baseline timed in the same run, interleaved with it, the median",
         f"of {runs} rounds; the ratios mean the same on a slow or a fast machine. The figure is the wall-clock",
         "ratio; the CPU-time ratio beside it (user + system time, which does not count waiting for a busy core)",
         "shows how much the machine's load moved it. For minimodel (one thread, compute-bound) CPU time is",
@@ -734,7 +743,7 @@ def main() -> None:
     rep = Report()
     start = time.perf_counter()
     funcs = {"startup": startup, "break": break_section, "scale": scale, "validate": validate, "minimodel": minimodel,
-             "watch": watch_section}
+             "watch": watch_section, "class": klass}
     with tempfile.TemporaryDirectory(prefix="lynx-bench-") as tmp:
         for s in sections:
             print(f"== {s}", flush=True)

@@ -56,3 +56,37 @@ def pytest_collection_modifyitems(config, items):
     """The slow tests first: with several workers (pytest-xdist) they start at once and the quick ones fill in
     around them, instead of one long test starting last and the others waiting for it."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="module")
+def git_daemon(tmp_path_factory):
+    """A real `git daemon` on 127.0.0.1 serving the bare repositories under its folder, started for the module
+    and stopped after it: ``(folder, "git://127.0.0.1:PORT")``."""
+    import socket
+    import subprocess
+    import time
+
+    from kit import ENV, free_port
+
+    base = tmp_path_factory.mktemp("served")
+    port = free_port()
+    proc = subprocess.Popen(["git", "daemon", "--reuseaddr", "--export-all", f"--base-path={base}",
+                             "--listen=127.0.0.1", f"--port={port}", "--informative-errors", str(base)],
+                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("git daemon did not start")
+    yield base, f"git://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

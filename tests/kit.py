@@ -79,11 +79,16 @@ def attempts(ws: Path, learner: str = "borja") -> list[dict]:
 def tree(ws: Path) -> dict[str, bytes]:
     """Every file of the working tree except git's and lynx's private folders."""
     out = {}
-    for p in ws.rglob("*"):
-        rel = p.relative_to(ws).as_posix()
-        if rel.startswith((".git/", ".lynx/")) or "__pycache__" in rel or ".pytest_cache" in rel or not p.is_file():
-            continue
-        out[rel] = p.read_bytes()
+    skip = {"__pycache__", ".pytest_cache"}
+    for folder, dirs, files in os.walk(ws):  # git's and lynx's folders pruned, not walked and filtered
+        here = Path(folder)
+        if here == ws:
+            dirs[:] = [d for d in dirs if d not in (".git", ".lynx")]
+        dirs[:] = [d for d in dirs if d not in skip]
+        for name in files:
+            p = here / name
+            if p.is_file():
+                out[p.relative_to(ws).as_posix()] = p.read_bytes()
     return out
 
 
@@ -93,7 +98,10 @@ def tree_hash(ws: Path) -> str:
     for rel, data in sorted(tree(ws).items()):
         h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
     state = ws / ".lynx" / "state.json"
-    h.update(state.read_bytes() if state.exists() else b"-")
+    if state.is_dir():  # a damaged workspace may hold a folder there: its listing stands for it
+        h.update(b"dir:" + "\0".join(sorted(os.listdir(state))).encode())
+    else:
+        h.update(state.read_bytes() if state.exists() else b"-")
     if (ws / ".git").is_dir():
         for args in (("rev-parse", "HEAD"), ("symbolic-ref", "-q", "HEAD"), ("show-ref",), ("ls-files", "-s"),
                      ("stash", "list")):
@@ -159,3 +167,36 @@ def consistency_problem(ws: Path) -> str | None:
 
 def no_traceback(r: subprocess.CompletedProcess) -> bool:
     return "Traceback" not in r.stderr and "Traceback" not in r.stdout
+
+
+# -- a class of learners served over git ---------------------------------------------------------------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def quiz_answers(ws: Path, wrong: dict[str, int] | None = None) -> dict[str, str]:
+    """Right answers to every question of the phase-13 quiz, except ``wrong``: {question id: option index picked}."""
+    from lynx.content import quiz
+
+    q13 = quiz.load_quiz(ws / QUIZ_FILE)
+    out = {}
+    for q in q13.questions:
+        if q.kind == "free":
+            out[q.id] = " ".join(k["en"][0] for k in q.expect)
+        else:
+            picks = sorted(q.correct_indices)
+            if wrong and q.id in wrong:
+                picks = [wrong[q.id]]
+            out[q.id] = ",".join("abcdefgh"[i] for i in picks)
+    return out
+
+
+def push_all(ws: Path, bare: Path) -> None:
+    """What a learner does by hand: push every branch to their bare repository (made if missing)."""
+    if not bare.exists():
+        subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True, env=ENV)
+    git("push", "-q", str(bare), "--all", cwd=ws)

@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from lynx.content.course import bundled
 from lynx.core import clock
 from lynx.core.errors import LynxError
+from lynx.core.files import Journal, Room
 from lynx.learner import active_session
 from lynx.learner.active_session import ACTIVE, ENDING, STARTING, Session
 from lynx.learner.workspace import Workspace
@@ -25,6 +26,15 @@ from lynx.vcs.repo import Repo
 def learner_paths(ws: Workspace) -> list[str]:
     """The learner's folder, committed by lynx on the learner's branch (never in a break commit)."""
     return [str(ws.learner_dir.relative_to(ws.root))]
+
+
+def branch_tip(ws: Workspace, name: str | None) -> str | None:
+    """The commit branch ``name`` points at, read from the repository's files (no git process): what
+    `done` records as the code of a break or build, for `lynx verify`."""
+    from lynx.vcs.refs import local_heads
+
+    found = local_heads(ws.root) if name else None
+    return found[0].get(name) if found else None
 
 
 def refuse_if_active(ws: Workspace) -> None:
@@ -37,14 +47,10 @@ def refuse_if_active(ws: Workspace) -> None:
 def preflight(ws: Workspace, repo: Repo, files: Sequence[str], patch: Path, reference: bool, label: str) -> tuple[str, str]:
     """Check everything before asking anything: returns the learner's branch (home) and its commit."""
     refuse_if_active(ws)
+    repo.require_idle()
     home = repo.branch()
-    if home is None:
-        raise LynxError("HEAD is detached (you are not on a branch)", "switch to your branch first, e.g. `git switch main`")
-    if home.startswith("lynx/"):
+    if home is None or home.startswith("lynx/"):
         raise LynxError(f"you are on lynx's branch {home}, not your own", "switch to your branch, e.g. `git switch main`")
-    busy = repo.in_progress()
-    if busy:
-        raise LynxError(f"git is in the middle of {busy}", "finish or abort it first (see `git status`)")
     base = repo.head()
     for rel in files:
         p = ws.root / rel
@@ -65,7 +71,8 @@ def recheck(ws: Workspace, repo: Repo, files: Sequence[str], home: str, base: st
     """Right before changing anything: what :func:`preflight` saw still holds (time passed while the
     learner wrote a prediction; another terminal may have moved on)."""
     refuse_if_active(ws)
-    if repo.branch() != home or repo.head() != base or repo.in_progress():
+    repo.require_idle()
+    if repo.branch() != home or repo.head() != base:
         raise LynxError(f"your branch moved while {label} was being prepared", "run the command again")
     _refuse_dirty(repo, files, label)
 
@@ -79,13 +86,43 @@ def _refuse_dirty(repo: Repo, files: Sequence[str], label: str) -> None:
         )
 
 
+class Undo:
+    """``with Undo(repo, files) as undo: ... start(..., undo=undo)``: a start that fails anywhere inside (a full
+    disk, an I/O error, git refusing, Ctrl-C) is undone whole — the notes and progress lynx wrote, its commit
+    of the notes, the branch it made, the state file, the index — so the workspace is as it was. When the undo
+    itself cannot finish, the state file says "starting" and `lynx recover` ends the job."""
+
+    def __init__(self, repo: Repo, files: Sequence[str]) -> None:
+        self.repo, self.files = repo, list(files)
+        self.drop: str | None = None  # the branch this start made
+        self.journal = Journal()
+
+    def __enter__(self) -> "Undo":
+        self.snap = self.repo.snapshot()
+        # Room for the undo to write the index (twice: checkout, then the index itself), the files and the
+        # notes back (a generous MiB) if the disk fills up meanwhile.
+        self.room = Room(Path(self.repo.r.git_dir) / "lynx-undo-room", 2 * len(self.snap.index or b"") + (1 << 20))
+        self.room.take()
+        self.journal.__enter__()
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        self.journal.__exit__(kind, exc, tb)
+        self.room.give()
+        if kind is not None and self.repo.rollback(self.snap, self.files, self.drop):
+            self.journal.undo()
+        return False
+
+
 def start(ws: Workspace, repo: Repo, *, kind: str, item_id: str, phase: str, title: str, files: Sequence[str],
           patch: Path, fix_patch: Path | None, reference: bool, home: str, notes_changed: bool,
-          folder: str | None = None) -> Session:
+          folder: str | None = None, undo: Undo | None = None) -> Session:
     """Apply ``patch`` on a new branch `lynx/<kind>/<id>` and record the session in `.lynx/state.json`.
 
     ``notes_changed``: the caller has just written the learner's notes (they are committed without asking
     git first). ``folder``: the content folder's name (`13-00-tied-vocab`), so later commands find it directly.
+    ``undo``: the caller's :class:`Undo` (it learns the branch's name); without one, a failure while applying
+    is undone here.
     """
     message = f"lynx: notes before {kind} {item_id}"
     if notes_changed:
@@ -94,6 +131,8 @@ def start(ws: Workspace, repo: Repo, *, kind: str, item_id: str, phase: str, tit
         repo.commit_only(learner_paths(ws), message)
     base = repo.head()
     branch = _free_branch(repo, f"lynx/{kind}/{item_id}")
+    if undo is not None:
+        undo.drop = branch
     session = Session(kind=kind, id=item_id, phase=phase, title=title, branch=branch, home=home, base=base,
                       files=list(files), reference=reference, started=clock.stamp(), learner=ws.learner,
                       stage=STARTING, dir=folder)
@@ -105,7 +144,8 @@ def start(ws: Workspace, repo: Repo, *, kind: str, item_id: str, phase: str, tit
         repo.apply(patch)
         repo.commit_paths(files, f"lynx: {kind} {item_id} — {title}")
     except BaseException:
-        _undo_start(ws, repo, session)
+        if undo is None:
+            _undo_start(ws, repo, session)
         raise
     session.commit = repo.head()
     if fix_patch is None and not reference:
@@ -179,8 +219,12 @@ def finish(ws: Workspace, repo: Repo, session: Session, why: str, record: Callab
     Each step can be interrupted: the state says "ending" from the first write on, and running this
     again (`lynx recover`, `lynx done`, `lynx abort`) picks up where it stopped.
     """
+    if repo.in_progress():  # a rebase detaches HEAD: name the rebase, not the detached HEAD
+        repo.require_idle()
     if session.stage != ENDING:
         require_on_branch(repo, session, "`lynx done`" if why == "done" else "`lynx abort`")
+    repo.require_idle()  # before anything changes, "ending" included
+    if session.stage != ENDING:
         session.stage = ENDING
         active_session.save(ws.state_dir, session)
     if repo.branch() == session.branch:
@@ -201,6 +245,11 @@ def finish(ws: Workspace, repo: Repo, session: Session, why: str, record: Callab
     elif repo.branch() != session.home:
         raise LynxError(f"{session.kind} {session.id} was being closed; you are on {repo.branch() or 'a detached HEAD'}",
                         f"`git switch {session.home}`, then `lynx recover`")
-    record()
+    with Journal() as journal:  # the outcome goes into progress, notes and card states all at once, or not at all:
+        try:                     # a rerun records it again (once: record() knows it was recorded)
+            record()
+        except BaseException:
+            journal.undo()
+            raise
     repo.commit_only(learner_paths(ws), f"lynx: {session.kind} {session.id} {why}")
     active_session.clear(ws.state_dir)

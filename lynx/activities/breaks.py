@@ -13,7 +13,8 @@ from pathlib import Path
 from lynx.activities import branch
 from lynx.activities.checks import CheckResult, files_digest, run_break_check, run_check
 from lynx.activities.explaining import Explained, explained
-from lynx.activities.predictions import Expectation, expectation_of, expected_line, measured_line, score
+from lynx.activities.predictions import (Expectation, expectation_of, expected_line, measured_line,
+                                         require_prediction_size, score)
 from lynx.content.breaks import Break
 from lynx.content.course import resolve_break_id
 from lynx.content.fields import text
@@ -89,26 +90,34 @@ def begin(ws: Workspace, plan: BreakPlan, prediction: str | None, lang: str, res
         raise LynxError(f"there is no attempt of break {b.id} to resume", f"start it with `lynx break {b.id}`")
     if resume:
         prediction = plan.left_prediction
+    require_prediction_size(prediction)
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         branch.recheck(ws, repo, b.files, plan.home, plan.base, f"break {b.id}")
-        extra = [t("_(your attempt on {branch}, resumed)_", lang, branch=plan.left)] if resume else []
-        if expectation is not None:
-            extra.append(expected_line(b, expectation, lang))
-        notes.write_prediction(ws, b.phase, b.id, text(b.title, lang), prediction, lang, extra)
-        data = progress.load(ws.learner_dir, ws.learner)
-        record = data.brk(b.id)
-        record.attempts.append(BreakAttempt(
-            started=clock.stamp(), prediction=prediction, hints=record.hints,
-            expect=expectation.shown if expectation else None,
-            confidence=expectation.confidence if expectation else None))
-        progress.save(ws.learner_dir, data)
-        session = branch.start(ws, repo, kind="break", item_id=b.id, phase=b.phase, title=text(b.title, "en"),
-                               files=b.files, patch=b.patch, fix_patch=b.fix_patch, reference=plan.reference,
-                               home=plan.home, notes_changed=True, folder=b.dir.name)
-        if resume:
-            repo.restore_from(plan.left, b.files)
-            repo.commit_only(b.files, f"lynx: your attempt on break {b.id} from {plan.left}, resumed")
-        return session
+        with branch.Undo(repo, b.files) as undo:
+            return _begin(ws, repo, plan, prediction, lang, resume, expectation, undo)
+
+
+def _begin(ws: Workspace, repo, plan: BreakPlan, prediction: str | None, lang: str, resume: bool,
+           expectation: Expectation | None, undo: "branch.Undo") -> Session:
+    b = plan.brk
+    extra = [t("_(your attempt on {branch}, resumed)_", lang, branch=plan.left)] if resume else []
+    if expectation is not None:
+        extra.append(expected_line(b, expectation, lang))
+    notes.write_prediction(ws, b.phase, b.id, text(b.title, lang), prediction, lang, extra)
+    data = progress.load(ws.learner_dir, ws.learner)
+    record = data.brk(b.id)
+    record.attempts.append(BreakAttempt(
+        started=clock.stamp(), prediction=prediction, hints=record.hints,
+        expect=expectation.shown if expectation else None,
+        confidence=expectation.confidence if expectation else None))
+    progress.save(ws.learner_dir, data)
+    session = branch.start(ws, repo, kind="break", item_id=b.id, phase=b.phase, title=text(b.title, "en"),
+                           files=b.files, patch=b.patch, fix_patch=b.fix_patch, reference=plan.reference,
+                           home=plan.home, notes_changed=True, folder=b.dir.name, undo=undo)
+    if resume:
+        repo.restore_from(plan.left, b.files)
+        repo.commit_only(b.files, f"lynx: your attempt on break {b.id} from {plan.left}, resumed")
+    return session
 
 
 def reset(ws: Workspace) -> bool:
@@ -118,15 +127,17 @@ def reset(ws: Workspace) -> bool:
 
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         session, b = active(ws)
+        repo.require_idle()
         branch.require_on_branch(repo, session, "`lynx reset`")
         branch.save_work(repo, session, "saved before reset")
-        changed = repo.differs(session.commit, session.files)
-        if changed:
-            repo.restore_from(session.commit, session.files)
-            repo.commit_paths(session.files, f"lynx: break {b.id} reset to its broken code (your attempt is the commit "
-                                             "before)")
-        session.passed_digest = None
-        active_session.save(ws.state_dir, session)
+        with branch.Undo(repo, session.files):  # reset and recorded, or not at all
+            changed = repo.differs(session.commit, session.files)
+            if changed:
+                repo.restore_from(session.commit, session.files)
+                repo.commit_paths(session.files, f"lynx: break {b.id} reset to its broken code (your attempt is the "
+                                                 "commit before)")
+            session.passed_digest = None
+            active_session.save(ws.state_dir, session)
     return changed
 
 
@@ -281,6 +292,9 @@ class BreakActivity:
             scored = score(b.outcome, expectation_of(b, attempt))
             attempt.measured, attempt.hit, attempt.log_error = scored.measured, scored.hit, scored.log_error
             extra.append(measured_line(b, attempt, lang))
+        commit = branch.branch_tip(ws, session.branch)  # the code this outcome is about (`lynx verify`)
+        if commit:
+            attempt.extra["commit"] = commit
         progress.save(ws.learner_dir, data)
         recap = None if outcome == "aborted" else explained(ws, b, lang).recap  # an abort keeps the surprise
         notes.write_outcome(ws, b.phase, b.id, outcome, attempt.hints, len(b.hints), calibration, session.diff_shown,

@@ -39,12 +39,13 @@ def begin(ws: Workspace, b: Build, reference: bool) -> Session:
 
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         home, _ = branch.preflight(ws, repo, list(b.files), b.stub, reference, label=f"build {b.id}")
-        session = branch.start(ws, repo, kind="build", item_id=b.id, phase=b.phase, title=text(b.title, "en"),
-                               files=list(b.files), patch=b.stub, fix_patch=None, reference=reference, home=home,
-                               notes_changed=False)
-        data = progress.load(ws.learner_dir, ws.learner)
-        data.build(b.id).started = session.started
-        progress.save(ws.learner_dir, data)
+        with branch.Undo(repo, list(b.files)) as undo:
+            session = branch.start(ws, repo, kind="build", item_id=b.id, phase=b.phase, title=text(b.title, "en"),
+                                   files=list(b.files), patch=b.stub, fix_patch=None, reference=reference, home=home,
+                                   notes_changed=False, undo=undo)
+            data = progress.load(ws.learner_dir, ws.learner)
+            data.build(b.id).started = session.started
+            progress.save(ws.learner_dir, data)
     return session
 
 
@@ -152,7 +153,8 @@ class BuildActivity:
         entry.sessions.append(BuildSession(
             started=session.started, ended=clock.stamp(), outcome="passed" if passed else outcome,
             checks=session.checks, branch=session.branch, last_check=last.public() if last else None,
-            answers=[{"id": a.id, "correct": a.correct} for a in session.answers]))
+            answers=[{"id": a.id, "correct": a.correct} for a in session.answers],
+            extra={"commit": c} if (c := branch.branch_tip(ws, session.branch)) else {}))
         progress.save(ws.learner_dir, data)
         tests = f"{last.total - last.failed}/{last.total}" if last else ""
         notes.write_build(ws, session.phase, session.id, session.title, "passed" if passed else outcome, tests,

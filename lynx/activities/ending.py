@@ -47,6 +47,14 @@ def ready(ws: Workspace, lang: str = "en") -> Ready:
     session = active_session.load(ws.state_dir)
     if session is None:
         raise LynxError("nothing is active", "start a break with `lynx break 13`")
+    from lynx.vcs.repo import open_repo
+
+    with open_repo(ws.root) as repo:  # said first, before a check that takes seconds
+        if repo.in_progress():  # a rebase detaches HEAD: name the rebase
+            repo.require_idle()
+        if not session.ending:
+            branch.require_on_branch(repo, session, "`lynx done`")
+        repo.require_idle()
     activity = activities.of(session)
     if session.ending:
         return Ready(session, True, False, session.outcome or "fixed")

@@ -41,12 +41,14 @@ def fix_apply(ws: Workspace) -> str:
 
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         session, b = active(ws)  # read under the lock: another writer may be changing it
+        repo.require_idle()
         branch.require_on_branch(repo, session, "`lynx fix --apply`")
         branch.save_work(repo, session, "saved before fix --apply")
-        applied = repo.diff_to_tree(session.fixed_tree, session.files) if repo.differs(session.fixed_tree, session.files) else ""
-        if applied:
-            repo.restore_from(session.fixed_tree, session.files)
-            repo.commit_paths(session.files, f"lynx: solution of break {b.id} applied")
-        session.fix_applied = True
-        active_session.save(ws.state_dir, session)
+        with branch.Undo(repo, session.files):  # the solution is applied and recorded, or not at all
+            applied = repo.diff_to_tree(session.fixed_tree, session.files) if repo.differs(session.fixed_tree, session.files) else ""
+            if applied:
+                repo.restore_from(session.fixed_tree, session.files)
+                repo.commit_paths(session.files, f"lynx: solution of break {b.id} applied")
+            session.fix_applied = True
+            active_session.save(ws.state_dir, session)
     return applied

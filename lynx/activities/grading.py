@@ -1,8 +1,8 @@
 """Reading and grading one answer to a question (a quiz's, or a build challenge's conceptual question).
 
 All-or-nothing: a single question is right with its one option, a multi question with exactly its
-right options (the partial credit is reported, not given), a free question when the answer holds a
-synonym of every expected keyword.
+right options (the partial credit is reported, not given), a free question when the answer says every
+concept of its key, negates none and says nothing that contradicts the key (``lynx.activities.meaning``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from lynx.content.fields import normalize
 from lynx.content.quiz import LETTERS, Question
 from lynx.i18n import N_
 
@@ -75,17 +74,19 @@ class Grade:
     # multi: how many right picks and wrong picks, shown as partial credit
     right_picks: int = 0
     wrong_picks: int = 0
-    # free: the keyword groups the answer missed (in the learner's language)
+    # free: the concepts the answer missed, said only negated, or contradicted (in the learner's language)
     missing: tuple[str, ...] = ()
+    negated: tuple[str, ...] = ()
+    contradicted: tuple[str, ...] = ()
 
 
 def grade(q: Question, answer: Answer, lang: str = "en") -> Grade:
     """All-or-nothing grading; multi also reports the partial credit it would have had."""
-    if q.kind == "free":
-        said = normalize(answer.raw)
-        # Synonyms of every language count: ML vocabulary is often English in Spanish answers too.
-        missing = tuple(group[lang][0] for group in q.expect
-                        if not any(normalize(w) in said for ws in group.values() for w in ws if normalize(w)))
-        return Grade(correct=not missing, missing=missing)
+    if q.kind == "free" and q.key is not None:
+        from lynx.activities.meaning import read
+
+        # Terms of every language count: ML vocabulary is often English in Spanish answers too.
+        r = read(q.key, answer.raw, lang)
+        return Grade(correct=r.right, missing=r.missing, negated=r.negated, contradicted=r.contradicted)
     chosen, right = set(answer.chosen), q.correct_indices
     return Grade(correct=chosen == right, right_picks=len(chosen & right), wrong_picks=len(chosen - right))

@@ -40,9 +40,10 @@ def begin(ws: Workspace, bid: str) -> Session:
     b = ws.course.brk(bid)
     with lock.held(ws.state_dir), open_repo(ws.root) as repo:
         home, _ = branch.preflight(ws, repo, b.files, b.patch, False, LABEL)
-        return branch.start(ws, repo, kind="practice", item_id=b.id, phase=b.phase, title="", files=b.files,
-                            patch=b.patch, fix_patch=b.fix_patch, reference=False, home=home, notes_changed=False,
-                            folder=b.dir.name)
+        with branch.Undo(repo, b.files) as undo:
+            return branch.start(ws, repo, kind="practice", item_id=b.id, phase=b.phase, title="", files=b.files,
+                                patch=b.patch, fix_patch=b.fix_patch, reference=False, home=home, notes_changed=False,
+                                folder=b.dir.name, undo=undo)
 
 
 def start_next(ws: Workspace) -> tuple[Due, Session | None]:

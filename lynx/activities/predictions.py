@@ -107,3 +107,13 @@ def measured_line(b: Break, attempt: "BreakAttempt", lang: str) -> str:
                  expected=attempt.expect, measured=got, verdict=verdict, error=f"{attempt.log_error:.2f}")
     return t("**Expected {expected}, measured {measured}:** {verdict}", lang, expected=f"({attempt.expect})",
              measured=got, verdict=verdict)
+
+
+MAX_PREDICTION_CHARS = 4_000  # a prediction is a few sentences; the notes and progress keep every one
+
+
+def require_prediction_size(prediction: str | None) -> None:
+    """Refuse a prediction too long to be one (before anything is written)."""
+    if prediction is not None and len(prediction) > MAX_PREDICTION_CHARS:
+        raise LynxError(f"the prediction has {len(prediction)} characters, over the limit of {MAX_PREDICTION_CHARS}",
+                        "say what you expect in a few sentences")

@@ -72,6 +72,7 @@ class Attempt:
         self.started = clock.stamp_z()
         self._t0 = time.monotonic()
         self.answers: list[AnswerRecord] = []
+        self.commit_note: str | None = None  # why the saved attempt could not be committed, if it could not
         self.path = quiz_attempts.path_for(ws.phase_dir(quiz.phase))
         # A damaged attempts file must stop us before the questions, not after the last answer.
         quiz_attempts.read(self.path)
@@ -103,18 +104,31 @@ class Attempt:
                 quiz_attempts.append(self.path, record)
         except LynxError:
             quiz_attempts.append(self.path, record)  # a long command holds the lock: losing the answers would be worse
+        from lynx.activities.submit import commit_own_files
+
+        # Committed at once, as breaks are: the teacher's `lynx class` reads commits, never a working tree.
+        self.commit_note = commit_own_files(self.ws, f"quiz {self.quiz.id} attempt")
         return self.path
 
 
 # --- scripted: answers as JSON on stdin ----------------------------------------------------
 
 
+MAX_ANSWERS_CHARS = 1_000_000  # all the answers piped to `lynx quiz --json`
+MAX_ANSWER_CHARS = 2_000       # one answer: a few words, or letters
+
+
 def read_json_answers(raw: str, quiz: Quiz) -> dict[str, str | None]:
     """Answers from JSON: ``{"q-13-01": "b", ...}``, ``{"answers": {...}}`` or ``[{"id":, "answer":}]``."""
     import json
 
+    if len(raw) > MAX_ANSWERS_CHARS:
+        raise LynxError(f"stdin: {len(raw)} characters of answers, over the limit of {MAX_ANSWERS_CHARS}",
+                        'pipe a mapping like {"q-13-01": "b", "q-13-02": "a,c"}')
     try:
         data = json.loads(raw) if raw.strip() else None
+    except RecursionError:
+        raise LynxError("stdin: the JSON is nested too deeply to be answers", 'pipe a mapping like {"q-13-01": "b"}') from None
     except json.JSONDecodeError as exc:
         raise LynxError(f"stdin is not valid JSON ({exc.msg} at line {exc.lineno})",
                         'pipe a mapping like {"q-13-01": "b", "q-13-02": "a,c"}') from None
@@ -138,6 +152,9 @@ def read_json_answers(raw: str, quiz: Quiz) -> dict[str, str | None]:
             value = str(value)
         elif value is not None and not isinstance(value, str):
             raise LynxError(f"stdin: answer to {qid} must be a string, a number or a list", 'e.g. "b", 2 or ["a", "c"]')
+        if value is not None and len(value) > MAX_ANSWER_CHARS:
+            raise LynxError(f"stdin: the answer to {qid} has {len(value)} characters, over the limit of {MAX_ANSWER_CHARS}",
+                            "a few words or letters are enough")
         out[str(qid)] = value
     return out
 
@@ -164,6 +181,7 @@ def run_json(attempt: Attempt, given: dict[str, str | None]) -> dict[str, Any]:
         if q.kind == "free":
             item["expected"] = [list(group[lang]) for group in q.expect]
             item["missing"] = list(g.missing) if error is None else [group[lang][0] for group in q.expect]
+            item["negated"], item["contradicted"] = list(g.negated), list(g.contradicted)
         else:
             item["correct_options"] = [LETTERS[step.order.index(i)] for i in sorted(q.correct_indices)]
             if q.kind == "multi":

@@ -29,11 +29,11 @@ def _corrupt(path: Path, text: str | None = None) -> bool:
         elif path.name == "quiz.yaml" and not text.endswith(attempts.TRAILER):
             return True  # cut short: YAML alone might read it as fewer attempts
         else:
-            import yaml
+            from lynx.content.fields import bounded_yaml
 
-            yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            bounded_yaml(text)
         return False
-    except (UnicodeDecodeError, ValueError, OSError):
+    except (UnicodeDecodeError, ValueError, OSError, RecursionError):
         return True
     except Exception as exc:  # yaml.YAMLError, without importing yaml for JSON files
         if type(exc).__module__.startswith("yaml"):
@@ -50,8 +50,9 @@ def _learner_state_files(ws: Workspace) -> list[Path]:
 
 
 def _keep_aside(path: Path) -> Path:
+    """A copy of the damaged file beside it (the original stays until its replacement is written)."""
     aside = path.with_name(f"{path.name}.corrupt-{clock.now().strftime('%Y%m%d-%H%M%S')}")
-    path.rename(aside)
+    atomic_write_bytes(aside, path.read_bytes())
     return aside
 
 
@@ -60,6 +61,8 @@ def recover(ws: Workspace) -> list[Message]:
     from lynx.vcs.repo import open_repo
 
     done: list[Message] = []
+    with open_repo(ws.root) as repo:
+        repo.require_idle()  # git in mid-operation, a detached HEAD, git's index lock: refuse before touching anything
     stale = ws.state_dir / "lock"
     if stale.exists():
         try:
@@ -81,11 +84,13 @@ def recover(ws: Workspace) -> list[Message]:
                 done.append(Message("{file} was corrupt: restored the last committed version (the broken one is {aside})",
                                     file=rel, aside=aside.name))
             else:
+                path.unlink()
                 done.append(Message("{file} was corrupt and has no good committed version: moved aside to {aside}", file=rel,
                                     aside=aside.name))
         state_file = active_session.path(ws.state_dir)
         if state_file.exists() and _corrupt(state_file):
             aside = _keep_aside(state_file)
+            state_file.unlink()
             done.append(Message("{file} was corrupt: moved aside to {aside}", file=str(state_file.relative_to(ws.root)),
                                 aside=aside.name))
         raw = read_json(state_file, default=None)

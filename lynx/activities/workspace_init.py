@@ -6,8 +6,10 @@ import shutil
 from pathlib import Path
 
 from lynx.core.errors import LynxError
+from lynx.core.faults import fault
+from lynx.core.files import atomic_write_text
 from lynx.i18n import choices, languages
-from lynx.learner.workspace import LEARNER_RE, write_config
+from lynx.learner.workspace import LEARNER_RULE, valid_learner, write_config
 
 COURSE_PARTS = ("phases", "breaks", "data", "src/minimodel")
 GITIGNORE = """# lynx's machine-local state and Python's caches
@@ -22,8 +24,9 @@ def create(target: Path, learner: str, lang: str, source: Path) -> Path:
     from lynx.vcs import git as gitrun
     from lynx.vcs import repo as reposmod
 
-    if not LEARNER_RE.match(learner):
-        raise LynxError(f"learner name {learner!r} is not valid", "use lowercase letters, digits and dashes, e.g. `borja`")
+    if not valid_learner(learner):
+        shown = learner if len(learner) <= 60 else learner[:60] + "…"
+        raise LynxError(f"learner name {shown!r} is not valid", f"use {LEARNER_RULE}, e.g. `borja`")
     if lang not in languages():
         raise LynxError(f"unknown language {lang!r}", f"use {choices()}")
     gitrun.require_git()
@@ -38,14 +41,14 @@ def create(target: Path, learner: str, lang: str, source: Path) -> Path:
         target.mkdir(parents=True, exist_ok=True)
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
         for part in COURSE_PARTS:
+            fault("copy", target / part)
             shutil.copytree(source / part, target / part, ignore=ignore)
-        (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+        atomic_write_text(target / ".gitignore", GITIGNORE)
         write_config(target, learner, lang)
         learner_dir = target / "learners" / learner
         learner_dir.mkdir(parents=True, exist_ok=True)
-        (learner_dir / "README.md").write_text(
-            f"# {learner}\n\nYour notes, predictions, quiz attempts and progress live here. lynx only appends.\n",
-            encoding="utf-8")
+        atomic_write_text(learner_dir / "README.md",
+                          f"# {learner}\n\nYour notes, predictions, quiz attempts and progress live here. lynx only appends.\n")
         reposmod.init(target)
         with reposmod.open_repo(target) as repo:
             repo.run("add", "--all", "--", ".")

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+from lynx.content.answer_key import shown
 from lynx.content.fields import ContentError, text
 from lynx.content.quiz import LETTERS, Quiz, load_all
 from lynx.core.errors import LynxError
 from lynx.i18n import language_name, languages, t
+from lynx.core.untrusted import visible
 
 # Folders (relative to the docs root) that `lynx render` owns entirely; anything else in docs/ is left alone.
 OWNED_PARTS = ("index.md", "quizzes", "theory")  # English at the top, each other language under <lang>/
@@ -114,6 +116,35 @@ def _page_in(rel: str) -> Callable[[str], str]:
 # --- rendering ----------------------------------------------------------------------
 
 
+_CODE = None
+
+
+def safe_markdown(md: str) -> str:
+    """Markdown from a course made safe for the HTML mkdocs builds: outside fenced blocks and code spans, a `<`
+    that would open a tag is written `&lt;` (HTML comments stay: labs mark their tables with them), and
+    control characters are made visible. What the author meant as Markdown still renders as Markdown."""
+    import re
+
+    global _CODE
+    if _CODE is None:
+        _CODE = (re.compile(r"^(\s*)(```|~~~)"), re.compile(r"(`+[^`]*`+)"), re.compile(r"<(?!!--)(?=[A-Za-z/!?])"))
+    fence_re, span_re, tag_re = _CODE
+    out, fence = [], None
+    for line in visible(md).split("\n"):
+        m = fence_re.match(line)
+        if fence:
+            out.append(line)
+            if m and m.group(2) == fence:
+                fence = None
+            continue
+        if m:
+            fence = m.group(2)
+            out.append(line)
+            continue
+        out.append("".join(part if i % 2 else tag_re.sub("&lt;", part) for i, part in enumerate(span_re.split(line))))
+    return "\n".join(out)
+
+
 def _quiz_page(root: Path, qz: Quiz, lang: str) -> str:
     """Title, source, and per question: id, topic, kind, prompt, options (correct ones marked), explanation.
 
@@ -133,21 +164,25 @@ def _quiz_page(root: Path, qz: Quiz, lang: str) -> str:
     for q in qz.questions:
         lines += ["", f"## {q.id} — {text(q.topic, lang)} ({q.kind}) {{ #{q.id} }}", "", text(q.prompt, lang).strip(), ""]
         if q.kind == "free":
-            groups = "; ".join(f" {t('or', lang)} ".join(f"**{w}**" for w in g[lang]) for g in q.expect)
+            groups = "; ".join(f" {t('or', lang)} ".join(f"**{shown(w)}**" for w in g[lang]) for g in q.expect)
             lines.append(f"{t('Expected to contain', lang)}: {groups}.")
+            if q.key and q.key.contradicts:
+                ruled = "; ".join(f" {t('or', lang)} ".join(f"*{shown(w)}*" for w in c.terms[lang])
+                                  for c in q.key.contradicts)
+                lines += ["", f"{t('Wrong if it says', lang)}: {ruled}."]
         else:
             for k, o in enumerate(q.options):
                 mark = f" ✓ *{t('correct', lang)}*" if o.correct else ""
                 lines.append(f"- {LETTERS[k]}) {text(o.text, lang).strip()}{mark}")
         lines += ["", f"**{t('Explanation', lang)}.** {text(q.explanation, lang).strip()}"]
-    return "\n".join(lines) + "\n"
+    return safe_markdown("\n".join(lines)) + "\n"
 
 
 def _quizzes_index(quizzes: list[Quiz], lang: str) -> str:
     lines = [f"# {t('Quizzes', lang)}", "", _switch(lang, _page_in("quizzes/index.md")), "",
              t('One page per quiz, with every question, the correct options marked, and the explanation.', lang), ""]
     lines += [f"- [{text(q.title, lang)}]({q.id}.md): {len(q.questions)} {t('questions', lang)}" for q in quizzes]
-    return "\n".join(lines) + "\n"
+    return safe_markdown("\n".join(lines)) + "\n"
 
 
 def _theory_page(ph: Phase, page: TheoryPage, lang: str) -> str:
@@ -160,7 +195,7 @@ def _theory_page(ph: Phase, page: TheoryPage, lang: str) -> str:
     if at >= len(lines) or lines[at].strip():
         insert.append("")
     lines[at:at] = insert
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return safe_markdown("\n".join(lines).rstrip("\n")) + "\n"
 
 
 def _home(quizzes: list[Quiz], phases: list[Phase], lang: str) -> str:
@@ -179,7 +214,7 @@ def _home(quizzes: list[Quiz], phases: list[Phase], lang: str) -> str:
             q = by_phase[pid]
             lines.append(f"- {t('Quiz', lang)}: [{text(q.title, lang)}](quizzes/{q.id}.md) "
                          f"({len(q.questions)} {t('questions', lang)})")
-    return "\n".join(lines) + "\n"
+    return safe_markdown("\n".join(lines)) + "\n"
 
 
 # --- writing and checking -----------------------------------------------------------

@@ -1,6 +1,7 @@
 """`lynx validate`: prove the course. Every manifest, break, quiz, deck and build loads; every break
-breaks its check on the reference code and its fix makes the check pass again; every build's
-validator passes the reference, fails the stub and catches its phase's breaks; every lab exists."""
+breaks its check on the reference code and its fix makes the check pass again; every free question's
+grading classifies its corpus; every build's validator passes the reference, fails the stub and
+catches its phase's breaks; every lab exists."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Sequence
 
 from lynx.authoring.break_proofs import Row, prove_break, reference_passes
 from lynx.authoring.build_proofs import validate_builds
+from lynx.authoring.grading_proofs import grading_rows
 from lynx.content.course import Course
 from lynx.core.errors import LynxError
 
@@ -34,7 +36,8 @@ def validate(root: Path, jobs: int = 2) -> list[Row]:
     passing = reference_passes(root, breaks)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         rows += list(pool.map(lambda b: prove_break(root, b, b.id in passing), breaks))
-    for kind, part in (("cards", card_rows), ("quiz", quiz_rows), ("build", validate_builds), ("lab", lab_rows)):
+    for kind, part in (("cards", card_rows), ("quiz", quiz_rows), ("grading", grading_rows), ("build", validate_builds),
+                       ("lab", lab_rows)):
         try:
             rows += part(root, jobs)
         except LynxError as exc:  # a file that part reads is itself broken: one failed row, the rest goes on

@@ -115,21 +115,22 @@ def cards(
             if png:
                 print(f"\n→ {png}")
         return
-    if test or match:
-        from lynx.term import card_games_view
+    from lynx.activities import scheduling
+    from lynx.activities.submit import commit_own_files
+    from lynx.term import card_games_view, cards_view, submit_view
 
+    try:
         if test:
             card_games_view.generated_test(ws, chosen, pool, lang, count, seed)
-        else:
+        elif match:
             card_games_view.match(ws, chosen, lang, rounds, 5, seed)
-        return
-    from lynx.activities import scheduling
-    from lynx.term import cards_view
-
-    if learn:
-        cards_view.learn(ws, chosen, lang, count)
-    else:
-        cards_view.spaced(ws, chosen, lang, new if new is not None else scheduling.new_per_day(ws))
+        elif learn:
+            cards_view.learn(ws, chosen, lang, count)
+        else:
+            cards_view.spaced(ws, chosen, lang, new if new is not None else scheduling.new_per_day(ws))
+    finally:  # every rating is saved as it is given; the session's are committed together (also after Ctrl-C)
+        what = "cards --learn" if learn else "cards --test" if test else "cards --match" if match else "cards review"
+        submit_view.not_committed(commit_own_files(ws, f"{what} session"), lang)
 
 
 def _render(result, json_out: bool, show) -> None:

@@ -47,6 +47,9 @@ def break_cmd(
         raise LynxError("use only one of --predict, --edit and --no-predict", "pick one way to give your prediction")
     if predict is not None and not predict.strip():
         raise LynxError("--predict was given an empty text", "write what you expect, e.g. --predict \"a shape error\"")
+    from lynx.activities.predictions import require_prediction_size
+
+    require_prediction_size(predict)
     if resume and fresh:
         raise LynxError("use only one of --resume and --fresh", f"e.g. `lynx break {b.id} --resume`")
     scored = _expectation(b, expect, confidence, console.is_tty())

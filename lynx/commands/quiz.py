@@ -36,7 +36,7 @@ def quiz(
     from lynx.core.errors import LynxError
     from lynx.i18n import resolve
     from lynx.learner import workspace
-    from lynx.term import quiz_view
+    from lynx.term import quiz_view, submit_view
     from lynx.term.console import print_json
 
     ws = workspace.load(learner=learner)
@@ -58,12 +58,15 @@ def quiz(
         steps = quizzes.plan(qz, None, only)  # file order: letters mean what the YAML and the mirror show
         attempt = quizzes.Attempt(ws, qz, steps, language, None, review, "json")
         print_json(quizzes.run_json(attempt, given))
+        submit_view.not_committed(attempt.commit_note, language)
         return
     if seed is None:
         seed = random.SystemRandom().randrange(1_000_000)  # recorded, so any attempt can be replayed
     steps = quizzes.plan(qz, seed, only)
     mode = "terminal" if sys.stdin.isatty() else "piped"
-    code = quiz_view.run(quizzes.Attempt(ws, qz, steps, language, seed, review, mode))
+    attempt = quizzes.Attempt(ws, qz, steps, language, seed, review, mode)
+    code = quiz_view.run(attempt)
+    submit_view.not_committed(attempt.commit_note, language)
     if code:
         raise typer.Exit(code)
 

@@ -16,7 +16,7 @@ BREAK_KEYS = ("id", "phase", "title", "summary", "files", "prompt", "symptom", "
 # Where `lynx run --compare` finds the two runs part (lynx.activities.compare.culprit): a module's path, or
 # one of the words for the places that are not a module.
 DEPARTS_RE = re.compile(r"^(?:loss|crash|none|no-module|program|[A-Za-z_]\w*(?:#\d+)?(?:\.\w+(?:#\d+)?)*)$")
-BREAK_ID_RE = re.compile(r"^[a-z0-9]+-[a-z0-9]+$")
+BREAK_ID_RE = re.compile(r"^[a-z0-9]{1,16}-[a-z0-9]{1,32}\Z")
 MAX_PATCH_BYTES = 200_000
 
 

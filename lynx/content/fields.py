@@ -14,7 +14,7 @@ from lynx.core.errors import LynxError
 from lynx.i18n import languages
 
 MAX_CONTENT_BYTES = 1_000_000  # a content file larger than this is a mistake or an attack
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")  # \Z: `$` would let a final newline in
 
 
 class ContentError(LynxError):
@@ -41,18 +41,40 @@ def read_content(path: Path, noun: str = "file", limit: int = MAX_CONTENT_BYTES)
         raise ContentError(path, "", "not valid UTF-8" if noun == "file" else f"{noun} is not valid UTF-8") from None
 
 
-def load_yaml(path: Path) -> Any:
-    """Parse a YAML file with the safe loader (the C one when present)."""
+MAX_ALIASES = 100  # YAML aliases in one file: a few are handy, thousands are a "billion laughs"
+
+
+def bounded_yaml(text: str) -> Any:
+    """YAML text read with the safe loader (the C one when present), refused (``yaml.YAMLError``) when it holds
+    more than MAX_ALIASES aliases: each may stand for a whole tree, and a few nested ones make gigabytes
+    of what a program then walks. Aliases need anchors, so a file without ``&`` costs no second look."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    text = read_content(path)
+    if "&" in text and "*" in text:
+        aliases = 0
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases (*name)")
     try:
         return yaml.load(text, Loader=loader)
+    except RecursionError:
+        raise yaml.YAMLError("nested too deeply") from None
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file with the safe loader (the C one when present), within bounds (size, aliases)."""
+    import yaml
+
+    text = read_content(path)
+    try:
+        return bounded_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["?"])[0]
         raise ContentError(path, where, f"invalid YAML ({problem})") from None
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lynx.content.fields import ContentError, Fields, load_yaml, normalize
-from lynx.i18n import languages
+from lynx.content.answer_key import AnswerKey, parse_key
+from lynx.content.fields import ContentError, Fields, load_yaml
 
 KINDS = ("single", "multi", "free")
 CARD_ID_RE = re.compile(r"^c-\d{2,}-\d{2,}$")
@@ -36,13 +36,17 @@ class Question:
     prompt: dict[str, str]
     explanation: dict[str, str]
     options: tuple[Option, ...] = ()
-    # free only: each keyword is a group of synonyms, per language
-    expect: tuple[dict[str, tuple[str, ...]], ...] = ()
+    key: AnswerKey | None = None  # free only: what a right answer says (lynx.content.answer_key)
     cards: tuple[str, ...] = ()
 
     @property
     def correct_indices(self) -> frozenset[int]:
         return frozenset(i for i, o in enumerate(self.options) if o.correct)
+
+    @property
+    def expect(self) -> tuple[dict[str, tuple[str, ...]], ...]:
+        """The required concepts' terms, per language (what "Expected to contain" shows)."""
+        return tuple(c.terms for c in self.key.concepts) if self.key else ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ def parse_question(path: Path, i: int, item: Any, id_re: re.Pattern[str], id_hin
         raise ContentError(path, f"{where}.id", f"bad question id {qid!r}", f"use {id_hint or 'an id matching ' + id_re.pattern}")
     # From here on every error names the question id, which is what an author searches for.
     f = Fields(path, item, f"{where} ({qid})")
-    f.only(("id", "kind", "topic", "prompt", "options", "expect", "explanation", "cards"))
+    f.only(("id", "kind", "topic", "prompt", "options", "answer", "expect", "corpus", "explanation", "cards"))
     kind = f.str("kind")
     if kind not in KINDS:
         raise ContentError(path, f._f("kind"), f"unknown kind {kind!r}", f"use one of: {', '.join(KINDS)}")
@@ -104,14 +108,16 @@ def parse_question(path: Path, i: int, item: Any, id_re: re.Pattern[str], id_hin
         if not CARD_ID_RE.match(c):
             raise ContentError(path, f._f("cards"), f"bad card id {c!r}", "use c-<phase>-<nn>, e.g. c-13-05")
     options: tuple[Option, ...] = ()
-    expect: tuple[dict[str, tuple[str, ...]], ...] = ()
+    key: AnswerKey | None = None
     if kind == "free":
         if f.has("options"):
             raise ContentError(path, f._f("options"), "a free question has no options", "remove `options:` or use kind: single")
-        expect = tuple(_keyword(path, f._f(f"expect[{k}]"), v) for k, v in enumerate(f.list("expect", min_len=1)))
+        key = parse_key(path, f.where, f)
     else:
-        if f.has("expect"):
-            raise ContentError(path, f._f("expect"), f"a {kind} question has no expected keywords", "remove `expect:` or use kind: free")
+        for extra in ("answer", "expect", "corpus"):
+            if f.has(extra):
+                raise ContentError(path, f._f(extra), f"a {kind} question has no expected keywords",
+                                   f"remove `{extra}:` or use kind: free")
         options = tuple(_option(path, f._f(f"options[{k}]"), v) for k, v in enumerate(f.list("options", min_len=2)))
         if len(options) > len(LETTERS):
             raise ContentError(path, f._f("options"), f"{len(options)} options, at most {len(LETTERS)}")
@@ -123,28 +129,13 @@ def parse_question(path: Path, i: int, item: Any, id_re: re.Pattern[str], id_hin
             raise ContentError(path, f._f("options"), "a multi question needs at least one correct option",
                                "mark the right options `correct: true`")
     return Question(id=qid, kind=kind, topic=topic, prompt=prompt, explanation=explanation,
-                    options=options, expect=expect, cards=cards)
+                    options=options, key=key, cards=cards)
 
 
 def _option(path: Path, where: str, item: Any) -> Option:
     f = Fields(path, item, where)
     f.only(("text", "correct"))
     return Option(text=f.bilingual("text"), correct=f.bool("correct"))  # type: ignore[arg-type]
-
-
-def _keyword(path: Path, where: str, item: Any) -> dict[str, tuple[str, ...]]:
-    f = Fields(path, item, where)
-    langs = languages()
-    f.only(langs)
-    out = {}
-    for lang in langs:
-        if not f.has(lang):
-            raise ContentError(path, where, f"missing the `{lang}` synonyms", f"add `{lang}: [word, synonym]`")
-        words = f.strs(lang, min_len=1)
-        if not any(normalize(w) for w in words):
-            raise ContentError(path, f"{where}.{lang}", "keywords are blank")
-        out[lang] = tuple(words)
-    return out
 
 
 def quiz_files(root: Path) -> list[Path]:

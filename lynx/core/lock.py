@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from lynx.core.errors import LynxError
+from lynx.core.faults import fault
 
 
 def alive(pid: int) -> bool:
@@ -42,6 +43,7 @@ def held(state_dir: Path, wait: float = 3.0) -> Iterator[None]:
     deadline = time.monotonic() + wait
     while True:
         try:
+            fault("lock", path)
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             try:
@@ -56,8 +58,15 @@ def held(state_dir: Path, wait: float = 3.0) -> Iterator[None]:
                 continue
             raise LynxError(f"another lynx command (pid {pid}) is changing this workspace",
                             f"wait for it to finish; if none is running, delete {path}") from None
-        with os.fdopen(fd, "w") as fh:
-            fh.write(str(os.getpid()))
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(str(os.getpid()))
+        except OSError as exc:  # a lock without a pid (a full disk) would block every command for 10 s
+            path.unlink(missing_ok=True)
+            raise OSError(exc.errno, exc.strerror, str(path)) from None  # (close() names no file)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
         break
     _local.depth = 1
     try:

@@ -73,10 +73,16 @@ def run_shown(root: Path, argv: Sequence[str], timeout: int) -> tuple[int, str]:
 
     def pump() -> None:
         assert proc.stdout is not None
+        shown = True  # until the reader goes away (`lynx run | head`): the output is still kept, and read
         for chunk in iter(lambda: proc.stdout.read1(65536), b""):
             kept.append(chunk)
-            sys.stdout.buffer.write(chunk)
-            sys.stdout.buffer.flush()
+            if shown:
+                try:
+                    out = getattr(sys.stdout, "buffer", None)  # a text-only stdout (lynx.cli.run called in-process)
+                    out.write(chunk) if out is not None else sys.stdout.write(chunk.decode("utf-8", "replace"))
+                    sys.stdout.flush()
+                except (OSError, ValueError):  # a closed pipe or stream: no traceback from this thread
+                    shown = False
 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()

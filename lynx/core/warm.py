@@ -283,6 +283,10 @@ def _child(root: Path, argv: list[str], out: str) -> None:
         os.dup2(fd, 2)
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)  # the helper's stdin is its request channel
         os.chdir(root)
+        # lynx/__init__ turns bytecode writing back on for lynx's own start-up; the learner's code must not
+        # get any: a __pycache__ in their tree is noise, and a pyc of a file saved twice in one second at the
+        # same size would run the old code (Python checks the source's whole-second mtime and size).
+        sys.dont_write_bytecode = True
         for name in list(sys.modules):
             if name.split(".", 1)[0] in PURGE:
                 del sys.modules[name]

@@ -121,7 +121,9 @@ def parse(text: str, where: Path | str, strict: bool = True) -> list[QuizAttempt
         # and YAML alone could read it as fewer attempts, silently.
         if strict and not text.endswith(TRAILER):
             raise LynxError(f"{where} is damaged (cut short or emptied)", DAMAGED_FIX)
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        from lynx.content.fields import bounded_yaml
+
+        data = bounded_yaml(text)
     except yaml.YAMLError as exc:
         if not strict:
             return []

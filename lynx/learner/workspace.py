@@ -21,7 +21,15 @@ from lynx.core.errors import LynxError
 if TYPE_CHECKING:
     from lynx.content.course import Course
 
-LEARNER_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LEARNER_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}\Z")  # a folder and a branch name on every file system
+# Names Windows refuses for a file or folder, whatever follows the dot.
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+LEARNER_RULE = "1 to 40 lowercase letters, digits and dashes, starting with a letter or digit (not con, nul, aux...)"
+
+
+def valid_learner(name: object) -> bool:
+    """A learner name every supported file system holds as a folder (and git as part of a branch name)."""
+    return isinstance(name, str) and LEARNER_RE.match(name) is not None and name not in RESERVED
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,9 @@ def load(start: Path | None = None, learner: str | None = None) -> Workspace:
     """The workspace around ``start`` (default: the current directory), or ``LYNX_WORKSPACE``."""
     env_root = os.environ.get("LYNX_WORKSPACE")
     root = Path(env_root).resolve() if env_root else find_workspace_root(start)
+    if env_root and (root is None or not (root / CONFIG).is_file()):  # say which setting is wrong
+        raise LynxError(f"LYNX_WORKSPACE={env_root}: no {CONFIG} there",
+                        "point LYNX_WORKSPACE at a workspace folder, or unset it to use the current folder's")
     if root is None or not (root / CONFIG).is_file():
         raise LynxError(
             f"not inside a lynx workspace ({Path.cwd()} has no {CONFIG} above it)",
@@ -88,11 +99,11 @@ def load(start: Path | None = None, learner: str | None = None) -> Workspace:
         )
     cfg = read_config(root)
     name = learner or os.environ.get("LYNX_LEARNER") or cfg.get("learner")
-    if not isinstance(name, str) or not LEARNER_RE.match(name):
-        raise LynxError(
-            f"{root / CONFIG}: learner {name!r} is not a valid name",
-            "set `learner = \"your-name\"` (lowercase letters, digits, dashes) under [workspace]",
-        )
+    if not valid_learner(name):
+        shown = repr(name if not isinstance(name, str) or len(name) <= 60 else name[:60] + "…")
+        source = "--learner" if learner else "LYNX_LEARNER" if os.environ.get("LYNX_LEARNER") else str(root / CONFIG)
+        raise LynxError(f"{source}: learner {shown} is not a valid name",
+                        f"use {LEARNER_RULE}, e.g. `learner = \"your-name\"` under [workspace]")
     from lynx.i18n import languages
 
     lang = cfg.lang if cfg.lang in languages() else "en"

@@ -17,6 +17,7 @@ from lynx.content.quiz import LETTERS, Question
 from lynx.i18n import t
 from lynx.term.console import console, out, style
 from lynx.term.text import wrap
+from lynx.core.untrusted import visible
 
 
 def run(attempt: Attempt) -> int:
@@ -91,7 +92,7 @@ def ask(con: Any, step: Step, lang: str) -> Answer:
     while True:
         raw = input(prompt)
         if piped:  # echo, so a transcript of piped answers reads like a session
-            sys.stdout.write(raw + "\n")
+            sys.stdout.write(visible(raw) + "\n")
         try:
             return parse(q, raw, list(step.order))
         except InvalidAnswer as exc:
@@ -105,8 +106,13 @@ def show_feedback(con: Any, step: Step, answer: Answer, g: Grade, lang: str) -> 
     else:
         con.print(t("✗ Wrong.", lang), style="bold red", markup=False)
         if q.kind == "free":
-            con.print(f"{t('Expected to contain', lang)}: {_keywords(q, lang)} ({t('missing', lang)}: "
-                      f"{', '.join(g.missing)})", markup=False)
+            missing = f" ({t('missing', lang)}: {', '.join(g.missing)})" if g.missing else ""
+            con.print(f"{t('Expected to contain', lang)}: {_keywords(q, lang)}{missing}", markup=False)
+            if g.negated:
+                con.print(t("Your answer negates: {names}", lang, names=", ".join(g.negated)), markup=False)
+            if g.contradicted:
+                con.print(t("Your answer says what the key rules out: {names}", lang, names=", ".join(g.contradicted)),
+                          markup=False)
         else:
             shown = {idx: LETTERS[k] for k, idx in enumerate(step.order)}
             right = sorted(q.correct_indices, key=lambda i: shown[i])
@@ -124,9 +130,16 @@ def show_feedback(con: Any, step: Step, answer: Answer, g: Grade, lang: str) -> 
         out(line)
 
 
-def _keywords(q: Question, lang: str) -> str:
-    other = t("or", lang)
-    return "; ".join(f" {other} ".join(group.get(lang) or group["en"]) for group in q.expect)
+def _keywords(q: Question, lang: str, most: int = 3) -> str:
+    """Each concept as a few of its plain terms (no `*` or `...`); the mirror lists every term."""
+    from lynx.content.answer_key import shown
+
+    other, parts = t("or", lang), []
+    for group in q.expect:
+        terms = group.get(lang) or group["en"]
+        plain = [w for w in terms if "*" not in w and "..." not in w] or [shown(terms[0])]
+        parts.append(f" {other} ".join(plain[:most]) + (" …" if len(terms) > min(most, len(plain)) else ""))
+    return "; ".join(parts)
 
 
 def _duration(seconds: float) -> str:

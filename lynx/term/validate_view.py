@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from lynx.authoring.break_proofs import Row
+from lynx.core.untrusted import visible
 
 
 def as_json(root: Path, rows: list[Row]) -> dict[str, Any]:
@@ -28,5 +29,5 @@ def show(rows: list[Row]) -> None:
     console().print(t)
     bad = [r for r in rows if not r.ok]
     for r in bad:
-        sys.stdout.write(f"FAILED {r.kind} {r.id}: {r.message}\n")
+        sys.stdout.write(visible(f"FAILED {r.kind} {r.id}: {r.message}") + "\n")
     console().print(f"{len(rows) - len(bad)} ok, {len(bad)} failed" if bad else f"all {len(rows)} ok")

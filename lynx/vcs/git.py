@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple, Sequence
 
 from lynx.core.errors import LynxError
-from lynx.core.faults import checkpoint
+from lynx.core.faults import checkpoint, fault
 
 # Hooks off for lynx's own calls: a learner's pre-commit hook must not block or alter a break commit.
 # No auto-maintenance after lynx's small commits (one extra process each): the learner's own commits
@@ -64,6 +64,7 @@ def run(args: Sequence[str], cwd: Path | None, *, env: dict[str, str] | None = N
     ``runner``: a ``git.Git`` bound to the repository (a workspace's ``Repo.git``), else one is made for ``cwd``.
     """
     global _fallback_ident
+    fault(f"git {args[0]}", cwd)
     result = _execute(args, cwd, env, timeout, binary, runner)
     if (result.status != 0 and args[0] in WRITES_IDENTITY and not _fallback_ident
             and any(m in _text(result.err) for m in NO_IDENT)):
@@ -93,6 +94,24 @@ def _execute(args: Sequence[str], cwd: Path | None, env: dict[str, str] | None, 
     if "did not complete in" in err and err.startswith("Timeout:"):
         return Result(124, out, f"timed out after {limit:g} s")
     return Result(status, out, err)
+
+
+def start_batch(repo: Path, args: Sequence[str] = ("cat-file", "--batch")):
+    """A long-lived `git cat-file --batch` in ``repo`` under the same policy (no hooks, no prompts), for
+    reading many objects through one process; the caller owns it and bounds each read by a deadline
+    (:class:`lynx.vcs.objects.ObjectReader`). ``safe.directory`` names the repository: a learner's
+    repository on this machine may belong to another user (a git host's), and reading it is read-only."""
+    import subprocess
+
+    require_git()
+    argv = ["git", *POLICY, "-c", f"safe.directory={repo}", *args]
+    try:
+        proc = subprocess.Popen(argv, cwd=repo, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, env={**os.environ, **NO_PROMPT})
+    except OSError as exc:
+        raise LynxError(f"cannot start git in {repo}: {exc.strerror}", "check that git works there") from None
+    checkpoint(f"git {args[0]}")
+    return proc
 
 
 def _text(value: str | bytes) -> str:

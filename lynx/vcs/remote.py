@@ -1,5 +1,6 @@
-"""The teacher's side of git: ask a learner's remote what it has, fetch it into a bare cache
-repository, and read files straight from git's object database (never a checkout).
+"""The teacher's side of git: ask a learner's remote what it has and fetch only what lynx reads (the tip of
+each branch, shallow) into a bare cache repository; files are then read from the objects
+(:mod:`lynx.vcs.objects`), never a checkout.
 
 Every call that can reach a network has a timeout: a remote that never answers becomes its
 learner's note, never a stalled class.
@@ -7,14 +8,12 @@ learner's note, never a stalled class.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
-from types import TracebackType
 
 from lynx.core.errors import LynxError
 from lynx.vcs import git as gitrun
 
-NETWORK_TIMEOUT = 300.0  # seconds, when the caller names none
+NETWORK_TIMEOUT = 30.0  # seconds, when the caller names none (`lynx class --timeout`)
 # Fetches into one cache repository run side by side: no FETCH_HEAD, no auto-gc, no maintenance.
 FETCH_CONFIG = ["-c", "gc.auto=0", "-c", "maintenance.auto=false", "-c", "fetch.writeCommitGraph=false"]
 
@@ -29,7 +28,7 @@ def ls_remote(url: str, timeout: float = NETWORK_TIMEOUT) -> tuple[dict[str, str
         raise Unreachable(f"{url!r} is not a repository URL")
     result = gitrun.run(["ls-remote", "--symref", url, "HEAD", "refs/heads/*"], None, timeout=timeout)
     if result.status != 0:
-        raise Unreachable(gitrun.all_lines(result.err, 2) if result.status != 124 else result.err)
+        raise Unreachable(gitrun.all_lines(result.err, 3) if result.status != 124 else result.err)
     heads: dict[str, str] = {}
     head = None
     for line in result.out.splitlines():
@@ -50,59 +49,19 @@ def ensure_bare(repo: Path) -> None:
         raise LynxError(f"cannot make the class cache in {repo}: {gitrun.first_line(result.err)}", "pass --cache DIR")
 
 
-def fetch(repo: Path, url: str, specs: list[str], timeout: float = NETWORK_TIMEOUT) -> str | None:
-    """Fetch ``specs`` from ``url`` into the bare ``repo``; None on success, else why not (one line)."""
+def fetch(repo: Path, url: str, specs: list[str], timeout: float = NETWORK_TIMEOUT, depth: int | None = 1,
+          unshallow: bool = False) -> str | None:
+    """Fetch ``specs`` from ``url`` into the bare ``repo``; None on success, else why not (one line).
+
+    ``depth``: 1 fetches each branch's tip alone (what lynx reads: about one workspace's tree, however long
+    the history); None fetches what is new since the commits the repository has (a learner's later commits,
+    or their whole history when it was rewritten). ``unshallow``: the whole history (``--as-of``).
+    """
     ensure_bare(repo)
+    shallow = (repo / "shallow").exists()
+    how = ["--unshallow"] if unshallow and shallow else [f"--depth={depth}"] if depth and not unshallow else []
     result = gitrun.run([*FETCH_CONFIG, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc",
-                         url, *specs], repo, timeout=timeout)
+                         *how, url, *specs], repo, timeout=timeout)
     if result.status == 0:
         return None
-    return result.err if result.status == 124 else gitrun.all_lines(result.err, 2)
-
-
-class CommitReader:
-    """Files of commits in a (bare) repository, read from its object database through GitPython.
-
-    ``with CommitReader(repo) as r: r.text(commit, "lynx.toml")``
-    """
-
-    def __init__(self, repo: Path) -> None:
-        git = gitrun.gitpython()
-        self._repo = git.Repo(repo)
-        self._repo.git.update_environment(**gitrun.NO_PROMPT)
-
-    def __enter__(self) -> "CommitReader":
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self._repo.close()
-
-    def _object(self, commit: str, path: str = ""):
-        from gitdb.exc import ODBError
-
-        try:
-            tree = self._repo.commit(commit).tree
-            return tree / path if path else tree
-        except (KeyError, ValueError, ODBError):
-            return None
-
-    def text(self, commit: str, path: str) -> str | None:
-        """The text of a file at ``commit``, or None when it is not a file there."""
-        obj = self._object(commit, path)
-        if obj is None or obj.type != "blob":
-            return None
-        return obj.data_stream.read().decode("utf-8", "replace")
-
-    def folders(self, commit: str, path: str) -> list[str]:
-        """The names of the folders inside ``path`` at ``commit``."""
-        obj = self._object(commit, path)
-        return [t.name for t in obj.trees] if obj is not None and obj.type == "tree" else []
-
-    def committed_at(self, commit: str) -> str | None:
-        from gitdb.exc import ODBError
-
-        try:
-            ts = self._repo.commit(commit).committed_date
-        except (KeyError, ValueError, ODBError):
-            return None
-        return datetime.fromtimestamp(ts, timezone.utc).isoformat()
+    return result.err if result.status == 124 else gitrun.all_lines(result.err, 3)

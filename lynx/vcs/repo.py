@@ -10,13 +10,29 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 from lynx.core.errors import LynxError
 from lynx.vcs import git as gitrun
 
-IN_PROGRESS = (("MERGE_HEAD", "a merge"), ("rebase-merge", "a rebase"), ("rebase-apply", "a rebase"),
-               ("CHERRY_PICK_HEAD", "a cherry-pick"), ("REVERT_HEAD", "a revert"))
+class Snapshot(NamedTuple):
+    """Where the repository stood before lynx changed it: the branch, its commit, the index's bytes."""
+
+    branch: str
+    head: str
+    index: bytes | None
+
+
+# What git leaves in .git while an operation waits for the learner, and how they finish or abort it.
+IN_PROGRESS = (("MERGE_HEAD", "a merge", "`git commit` to finish it, or `git merge --abort`"),
+               ("rebase-merge", "a rebase", "`git rebase --continue` to finish it, or `git rebase --abort`"),
+               ("rebase-apply", "a rebase or `git am`", "`git rebase --continue` (or `git am --continue`), or --abort"),
+               ("CHERRY_PICK_HEAD", "a cherry-pick", "`git cherry-pick --continue` to finish it, or `git cherry-pick --abort`"),
+               ("REVERT_HEAD", "a revert", "`git revert --continue` to finish it, or `git revert --abort`"),
+               ("sequencer", "a cherry-pick or revert of several commits", "`git cherry-pick --continue` (or `git revert "
+                "--continue`), or --abort"),
+               ("BISECT_LOG", "a bisect", "`git bisect reset` when you are done bisecting"))
+INDEX_LOCK_WAIT = 2.0  # seconds: another git process (an editor's `git status`) usually lets go at once
 
 
 @contextmanager
@@ -76,9 +92,32 @@ class Repo:
         return self.branch_commit(name) is not None
 
     def in_progress(self) -> str | None:
-        """A merge, rebase, cherry-pick or revert the learner is in the middle of."""
+        """A merge, rebase, cherry-pick, revert or bisect the learner is in the middle of."""
+        busy = self._busy()
+        return busy[0] if busy else None
+
+    def _busy(self) -> tuple[str, str] | None:
         gitdir = Path(self.r.git_dir)
-        return next((what for name, what in IN_PROGRESS if (gitdir / name).exists()), None)
+        return next(((what, how) for name, what, how in IN_PROGRESS if (gitdir / name).exists()), None)
+
+    def require_idle(self) -> None:
+        """Refuse, before anything changes, while git is in the middle of an operation, HEAD is detached, or
+        another git process holds the index: a commit, a switch or an apply would mix into it."""
+        import time
+
+        busy = self._busy()
+        if busy:
+            raise LynxError(f"git is in the middle of {busy[0]} in {self.root}", f"finish or abort it first: {busy[1]}")
+        if self.r.head.is_detached:
+            raise LynxError("HEAD is detached (you are not on a branch)",
+                            "switch to your branch first, e.g. `git switch main`")
+        lock = Path(self.r.git_dir) / "index.lock"
+        deadline = time.monotonic() + INDEX_LOCK_WAIT
+        while lock.exists():
+            if time.monotonic() > deadline:
+                raise LynxError(f"another git process is using this repository ({lock} exists)",
+                                f"wait for it to end; if no git is running, delete {lock}")
+            time.sleep(0.1)
 
     # -- questions that need a process -----------------------------------------------------
     def changes(self, paths: Sequence[str]) -> list[tuple[str, str]]:
@@ -138,9 +177,10 @@ class Repo:
         changes = self.changes(paths) if changes is None else changes
         if not changes:
             return False
-        if any(code == "??" for code, _ in changes):  # `commit --only` takes tracked files only
-            self.run("add", "--", *paths)
-        self.commit_paths(paths, message)
+        if not any(code == "??" for code, _ in changes):
+            self.commit_paths(paths, message)
+            return True
+        self.add_and_commit(paths, message)  # `commit --only` takes tracked files only
         return True
 
     def commit_paths(self, paths: Sequence[str], message: str) -> None:
@@ -148,9 +188,63 @@ class Repo:
         self.run("commit", "--quiet", "--no-verify", "--only", "-m", message, "--", *paths)
 
     def add_and_commit(self, paths: Sequence[str], message: str) -> None:
-        """Commit ``paths``, untracked files among them included, when the caller knows they changed."""
-        self.run("add", "--", *paths)
-        self.commit_paths(paths, message)
+        """Commit ``paths``, untracked files among them included, when the caller knows they changed.
+
+        A commit that fails leaves the index as it was: nothing lynx added stays staged for the learner."""
+        saved = self.index_bytes()
+        try:
+            self.run("add", "--", *paths)
+            self.commit_paths(paths, message)
+        except (LynxError, OSError):
+            self.put_index(saved)
+            raise
+
+    # -- undo (only of what lynx itself changed a moment ago, under its lock) -------------------
+    def index_bytes(self) -> bytes | None:
+        try:
+            return (Path(self.r.git_dir) / "index").read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def put_index(self, data: bytes | None) -> bool:
+        """Put the index back as ``data`` (read by :meth:`index_bytes`); False when git holds it now."""
+        from lynx.core.files import atomic_write_bytes
+
+        gitdir = Path(self.r.git_dir)
+        if data is None or (gitdir / "index.lock").exists():
+            return False
+        try:
+            atomic_write_bytes(gitdir / "index", data, journal=False)
+        except OSError:
+            return False
+        return True
+
+    def snapshot(self) -> Snapshot:
+        home = self.branch()
+        if home is None:
+            raise LynxError("HEAD is detached (you are not on a branch)", "switch to your branch first, e.g. `git switch main`")
+        return Snapshot(home, self.head(), self.index_bytes())
+
+    def rollback(self, snap: Snapshot, files: Sequence[str], drop: str | None = None) -> bool:
+        """Undo lynx's own changes since ``snap``: back on its branch, the branch back at its commit, ``files``
+        (clean then) as they were, branch ``drop`` deleted, the index as it was. False if a step failed
+        (what is left is for `lynx recover`)."""
+        try:
+            if self.branch() != snap.branch:
+                self.restore_head(files)
+                if self.switch(snap.branch) is not None:
+                    return False
+            now = self.branch_commit(snap.branch)
+            if now is not None and now != snap.head:
+                self.run("update-ref", "-m", "lynx: undo a command that failed", f"refs/heads/{snap.branch}",
+                         snap.head, now)
+            if files:
+                self.run("checkout", snap.head, "--", *files)
+            if drop and self.branch_exists(drop) and drop != snap.branch:
+                self.run("branch", "-D", drop)
+            return self.put_index(snap.index)
+        except (LynxError, OSError):
+            return False
 
     def new_branch(self, name: str, at: str) -> None:
         """`git switch -c NAME` from commit ``at`` (HEAD): the same refs and reflog entries, but by plumbing.
@@ -216,6 +310,31 @@ class Repo:
         commit = self.run("commit-tree", tree, "-p", old, "-m", message).out.strip()
         self.run("update-ref", "-m", message, f"refs/heads/{branch}", commit, old)
         return True
+
+    def remote_url(self, name: str) -> str | None:
+        """The URL of remote ``name``, or None when there is no such remote."""
+        result = self.run("remote", "get-url", "--", name, check=False)
+        return result.out.strip() or None if result.status == 0 else None
+
+    def local_branches(self, prefix: str) -> list[str]:
+        out = self.out("for-each-ref", "--format=%(refname:short)", f"refs/heads/{prefix}")
+        return [b.strip() for b in out.splitlines() if b.strip()]
+
+    def push(self, remote: str, branches: Sequence[str], timeout: float) -> tuple[bool, str]:
+        """Push ``branches`` (each to the branch of the same name) to ``remote``, never forced:
+        (True, "") or (False, git's reason in one line). Nothing local changes either way."""
+        specs = [f"refs/heads/{b}:refs/heads/{b}" for b in branches]
+        result = gitrun.run(["push", "--porcelain", "--", remote, *specs], self.root, timeout=timeout, runner=self.r.git)
+        if result.status == 0:
+            return True, ""
+        rejected = []
+        for line in result.out.splitlines():
+            parts = line.split("\t")
+            if line.startswith("!") and len(parts) >= 3:
+                rejected.append(f"{parts[1].split(':')[0].removeprefix('refs/heads/')} {parts[2].strip()}")
+        if rejected:
+            return False, "rejected: " + ", ".join(rejected[:3])
+        return False, result.err.strip() if result.status == 124 else gitrun.all_lines(result.err, 3)
 
     def diff_to_tree(self, tree: str, paths: Sequence[str]) -> str:
         """A unified diff that turns the working files into ``tree``'s version (applies with `git apply`)."""

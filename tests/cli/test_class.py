@@ -86,9 +86,10 @@ def klass(tmp_path_factory):
     return root
 
 
-def run_class(root: Path, *args: str, cache: str = "cache", now: str | None = None) -> tuple[list[dict], str]:
+def run_class(root: Path, *args: str, cache: str = "cache", now: str | None = None, code: int = 0) -> tuple[list[dict], str]:
+    """`lynx class ... --json`; ``code``: the exit status expected (1 when a remote could not be read)."""
     r = lynx("class", *args, "--cache", str(root / cache), "--json", cwd=root, env={"LYNX_NOW": now} if now else None)
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == code, r.stderr
     assert "Traceback" not in r.stderr
     return json.loads(r.stdout), r.stderr
 
@@ -170,7 +171,8 @@ def test_one_repository_with_a_branch_per_learner_and_class_yaml(klass, tmp_path
 
 
 def test_unreachable_remote_is_a_row_with_a_note(klass):
-    rows, err = run_class(klass, "--remote", str(klass / "remotes" / "bob.git"), "--remote", str(klass / "nowhere.git"))
+    rows, err = run_class(klass, "--remote", str(klass / "remotes" / "bob.git"), "--remote", str(klass / "nowhere.git"),
+                          code=1)
     by = {r["name"]: r for r in rows}
     assert by["bob"]["breaks_done"] == 1
     assert by["nowhere"]["note"].startswith("unreachable:") and by["nowhere"]["breaks_done"] is None
@@ -195,7 +197,7 @@ def test_a_remote_gone_down_shows_its_last_fetch(klass, tmp_path):
     rows, _ = run_class(klass, "--remote", str(copy), cache="cache5")
     assert rows[0]["breaks_done"] == 1 and rows[0]["note"] == ""
     shutil.rmtree(copy)
-    rows, err = run_class(klass, "--remote", str(copy), cache="cache5")
+    rows, err = run_class(klass, "--remote", str(copy), cache="cache5", code=1)
     assert rows[0]["name"] == "bob" and rows[0]["breaks_done"] == 1
     assert rows[0]["note"].startswith("unreachable now, showing the last fetch")
     assert "1 of 1 remotes could not be read" in err

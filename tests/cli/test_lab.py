@@ -58,3 +58,12 @@ def test_lab_speaks_the_learners_language_and_passes_help_through(ws):
     assert "at init" in en and "123.7" in en
     helped = lynx("lab", "13", "rank-collapse", "--", "--help", check=True, cwd=ws).stdout
     assert "usage: rank_collapse.py" in helped and "--plot" in helped
+
+
+def test_similarity_lab_runs_in_a_workspace(ws, tmp_path):
+    """`lynx lab 13 similarity` (page 05) is listed and runs on the learner's code, --json and --plot passed through."""
+    assert "similarity" in lynx("lab", "13", check=True, cwd=ws).stdout
+    png = tmp_path / "sim.png"
+    data = json.loads(lynx("lab", "13", "similarity", "--json", "--plot", str(png), check=True, cwd=ws).stdout)
+    assert data["words"] == 24 and data["mean_top1_cosine"]["trained"] > data["mean_top1_cosine"]["init"]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -11,9 +11,9 @@ from kit import REPO, lynx
 PHASE = REPO / "phases" / "13-embeddings"
 
 
-def test_manifest_lists_four_pages_that_exist_in_both_languages():
+def test_manifest_lists_five_pages_that_exist_in_both_languages():
     data = yaml.safe_load((PHASE / "phase.yaml").read_text(encoding="utf-8"))
-    assert [p["id"] for p in data["pages"]] == ["01", "02", "03", "04"]
+    assert [p["id"] for p in data["pages"]] == ["01", "02", "03", "04", "05"]
     for p in data["pages"]:
         for lang in ("en", "es"):
             body = (PHASE / p["file"][lang]).read_text(encoding="utf-8")
@@ -23,12 +23,13 @@ def test_manifest_lists_four_pages_that_exist_in_both_languages():
 
 def test_learn_lists_the_pages(ws):
     out = lynx("learn", "13", check=True, cwd=ws).stdout
-    for title in ("An embedding is a lookup", "Initialisation and scale", "Tied input and output", "Rank collapse"):
+    for title in ("An embedding is a lookup", "Initialisation and scale", "Tied input and output", "Rank collapse",
+                  "Similarity and pictures"):
         assert title in out
     es = lynx("learn", "13", "--lang", "es", check=True, cwd=ws).stdout
     assert "Colapso de rango" in es and "Teoría" in es
     data = json.loads(lynx("learn", "13", "--json", check=True, cwd=ws).stdout)
-    assert [p["id"] for p in data["pages"]] == ["01", "02", "03", "04"]
+    assert [p["id"] for p in data["pages"]] == ["01", "02", "03", "04", "05"]
     assert data["pages"][3]["file"] == "phases/13-embeddings/theory/04-rank-collapse.en.md"
 
 
@@ -63,7 +64,7 @@ def test_mirror_publishes_the_pages(tmp_path):
     proc = lynx("render", "--course", str(REPO), "--out", str(out), cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     for lang, pre in (("en", ""), ("es", "es/")):
-        for name in ("01-lookup", "02-init-scale", "03-tied-embeddings", "04-rank-collapse"):
+        for name in ("01-lookup", "02-init-scale", "03-tied-embeddings", "04-rank-collapse", "05-similarity"):
             assert (out / f"{pre}theory/13-embeddings/{name}.{lang}.md").is_file()
     page = (out / "theory/13-embeddings/04-rank-collapse.en.md").read_text(encoding="utf-8")
     assert "| after 20 epochs | 95.1 |" in page

@@ -83,7 +83,7 @@ def _right_answers(canonical: dict) -> dict[str, str]:
     out = {}
     for q in canonical["questions"]:
         if q["kind"] == "free":
-            out[q["id"]] = f"it is the {q['expect'][0]['en'][0]}"
+            out[q["id"]] = q["corpus"]["right"]["en"][0]
         else:
             out[q["id"]] = ",".join("abcdefgh"[i] for i, o in enumerate(q["options"]) if o.get("correct"))
     return out
@@ -120,7 +120,7 @@ def test_json_partial_credit_invalid_and_missing(ws: Path, canonical: dict) -> N
     assert items[multi["id"]]["correct"] is False
     assert items[single[0]["id"]]["valid"] is False and "no es una opción" in items[single[0]["id"]]["error"]
     assert items[single[1]["id"]]["given"] is None and items[single[1]["id"]]["error"] == "sin respuesta"
-    assert items[free["id"]]["missing"] == [free["expect"][0]["es"][0]]
+    assert items[free["id"]]["missing"] == [free["answer"]["concepts"][0]["es"][0]]
     assert items[free["id"]]["explanation"] == free["explanation"]["es"]
     [recorded] = attempts(ws)
     assert recorded["finished"] is False and recorded["total"] == n and recorded["score"] == n - 4

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pexpect
+import yaml
 import pytest
 
 from kit import attempts
@@ -45,7 +46,7 @@ def shown_as(text: str) -> str:
 def answer_for(q: dict, shown: dict[str, str], right: bool) -> str:
     """What to type to get ``q`` right or wrong, given the options as shown (shuffled)."""
     if q["kind"] == "free":
-        return q["expect"][0]["en"][-1] + " of the model" if right else "no idea"
+        return q["corpus"]["right"]["en"][-1] if right else "no idea"
     correct = {shown_as(o["text"]["en"]) for o in q["options"] if o.get("correct")}
     good = sorted(k for k, v in shown.items() if v in correct)
     bad = sorted(k for k, v in shown.items() if v not in correct)
@@ -163,3 +164,30 @@ def test_spanish_session(ws: Path, canonical: dict) -> None:
     p.close()
     assert p.exitstatus == 130
     assert attempts(ws)[0]["lang"] == "es"
+
+
+def test_free_answers_graded_by_meaning_in_spanish(ws: Path) -> None:
+    """A typed answer that names the key only to negate it fails, and the feedback says why, in Spanish."""
+    typed = {"q-14-03": ("la puerta de entrada, no la de olvido", False),
+             "q-14-07": ("el ultimo estado del encoder", True)}
+    p = spawn(ws, "quiz", "phase-14", "--seed", "5", "--lang", "es")
+    seen = set()
+    while len(seen) < 10:
+        p.expect(r"Tus? respuestas?[^\r\n]*> ")
+        qid = re.findall(r"Pregunta \d+ de \d+ · (q-\d+-\d+)", p.before)[-1]
+        seen.add(qid)
+        answer, right = typed.get(qid, ("a", None))
+        p.sendline(answer)
+        p.expect(r"✓ Correcto\.|✗ Incorrecto\.")
+        if right is not None:
+            assert p.after.startswith("✓") == right, (qid, p.before)
+        if qid == "q-14-03":
+            p.expect(r"Tu respuesta niega: puerta de olvido\r\n")
+            p.expect(r"Tu respuesta dice lo que la clave descarta: puerta de entrada\r\n")
+    p.expect(pexpect.EOF)
+    p.close()
+    assert p.exitstatus == 0 and "Traceback" not in p.before
+    [attempt] = yaml.safe_load((ws / "learners/borja/phase-14/quiz.yaml").read_text())["attempts"]
+    by_id = {a["id"]: a for a in attempt["answers"]}
+    assert by_id["q-14-03"] == {"id": "q-14-03", "given": typed["q-14-03"][0], "correct": False}
+    assert by_id["q-14-07"]["correct"] is True

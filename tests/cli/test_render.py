@@ -104,7 +104,7 @@ def test_quiz_pages_show_every_question_in_both_languages(tmp_path: Path) -> Non
             assert section.startswith(f"{q['topic'][lang]} ({q['kind']}) {{ #{q['id']} }}\n")
             assert q["prompt"][lang].strip() in section and q["explanation"][lang].strip() in section
             if q["kind"] == "free":
-                assert f"**{q['expect'][0][lang][0]}**" in section
+                assert f"**{q['answer']['concepts'][0][lang][0]}**" in section
             else:
                 marked = [line for line in section.splitlines() if line.startswith("- ") and "✓" in line]
                 assert [m.split(") ", 1)[1].rsplit(" ✓", 1)[0] for m in marked] == \

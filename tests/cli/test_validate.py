@@ -146,3 +146,22 @@ def test_validate_names_a_check_that_fails_or_cannot_import_on_the_reference(tmp
     assert not rows["13-00"]["ok"] and "check fails on the reference code" in rows["13-00"]["message"]
     assert not rows["13-01"]["ok"] and "1 failed" in rows["13-01"]["message"], rows["13-01"]
     assert rows["13-02"]["ok"], rows["13-02"]
+
+
+@pytest.mark.slow
+def test_validate_runs_every_grading_corpus_and_names_a_misclassified_answer(tmp_path):
+    import json
+
+    course = _course_copy(tmp_path)
+    r = lynx("validate", "--course", str(course), "--json")
+    grading = [x for x in json.loads(r.stdout)["rows"] if x["kind"] == "grading"]
+    ids = [x["id"] for x in grading]  # every quiz's free questions, and the build of phase 13 (the only one kept)
+    assert ids[:2] == ["q-13-03", "q-13-09"] and ids[-1] == "bq-13-02" and len(ids) == 11, ids
+    assert all(x["ok"] for x in grading) and "right and" in grading[0]["message"], grading
+    quiz = course / "data/quizzes/phase-13-embeddings.yaml"
+    mutate(quiz, lambda d: next(q for q in d["questions"] if q["id"] == "q-13-09")["corpus"]["wrong"]["es"]
+           .append("colapso del rango"))
+    r = lynx("validate", "--course", str(course))
+    assert r.returncode == 1
+    assert ("FAILED grading q-13-09: data/quizzes/phase-13-embeddings.yaml: es wrong answer 'colapso del rango' "
+            "graded right") in r.stdout, r.stdout

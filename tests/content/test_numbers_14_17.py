@@ -28,6 +28,17 @@ def both(folder: Path, stem: str) -> list[str]:
     return [(folder / f"{stem}.{lang}.md").read_text(encoding="utf-8") for lang in ("en", "es")]
 
 
+def pages(folder: Path, stem: str) -> list[tuple[str, str]]:
+    """(language, text) of a page in each language."""
+    return [(lang, (folder / f"{stem}.{lang}.md").read_text(encoding="utf-8")) for lang in ("en", "es")]
+
+
+def local(s: str, lang: str) -> str:
+    """A number as the page writes it: Spanish has the decimal comma and a dot between thousands
+    (lynx.i18n.decimal_point), English the reverse."""
+    return s.translate(str.maketrans(".,", ",.")) if lang == "es" else s
+
+
 def question(quiz: str, qid: str) -> dict:
     data = yaml.safe_load((QUIZZES / quiz).read_text(encoding="utf-8"))
     return next(q for q in data["questions"] if q["id"] == qid)
@@ -45,8 +56,8 @@ def test_rnn_gradient_bound() -> None:
     # 14/02: the bound sigma_max^(T-k) with sigma_max = 0.9 over 50 steps.
     value = 0.9**50
     assert f"{value:.4f}" == "0.0052"
-    for text in both(P14, "02-rnn-vanishing-gradient"):
-        assert "0.9^50 ≈ 0.0052" in text
+    for lang, text in pages(P14, "02-rnn-vanishing-gradient"):
+        assert local("0.9^50 ≈ 0.0052", lang) in text
 
 
 def _causal_dilated_stack_reach(k: int, dilations: list[int], T: int = 2048) -> int:
@@ -100,7 +111,7 @@ def _independent_saturation(d_k: int, scale: bool, n_keys: int = 16, trials: int
 def _table_rows(text: str) -> dict[int, list[str]]:
     rows = {}
     for line in text.splitlines():
-        m = re.match(r"^\| (\d+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|$", line)
+        m = re.match(r"^\| (\d+) \| ([\d.,]+) \| ([\d.,]+) \| ([\d.,]+) \| ([\d.,]+) \|$", line)
         if m:
             rows[int(m.group(1))] = list(m.groups()[1:])
     return rows
@@ -115,8 +126,8 @@ def test_scaling_table_matches_the_computation() -> None:
         assert np.allclose(raw, _independent_saturation(d_k, False))
         assert np.allclose(scaled, _independent_saturation(d_k, True))
         expected[d_k] = [f"{raw[0]:.1f}", f"{raw[1]:.2f}", f"{scaled[0]:.1f}", f"{scaled[1]:.2f}"]
-    for text in both(P15, "02-scores-and-scaling"):
-        assert _table_rows(text) == expected
+    for lang, text in pages(P15, "02-scores-and-scaling"):
+        assert _table_rows(text) == {d: [local(v, lang) for v in row] for d, row in expected.items()}
     # the claims the text draws from the table
     assert all(float(expected[d][1]) < float(expected[e][1]) for d, e in [(4, 16), (16, 64), (64, 256)])
     assert {v[2] for v in expected.values()} == {"1.0"}
@@ -159,11 +170,11 @@ def test_sinusoidal_shift_is_linear() -> None:
 def test_initial_loss_is_ln_v() -> None:
     assert f"{math.log(256):.3f}" == "5.545"
     assert f"{1 / 256:.3f}" == "0.004"
-    for text in both(P17, "01-architecture"):
-        assert "ln 256 ≈ 5.545" in text
     q = question("phase-17-mini-gpt.yaml", "q-17-01")
-    assert correct_option(q) == "`ln 256 ≈ 5.545`"
-    assert any("1/256 ≈ 0.004" in o["text"]["en"] for o in q["options"])
+    for lang, text in pages(P17, "01-architecture"):
+        assert local("ln 256 ≈ 5.545", lang) in text
+        assert correct_option(q, lang) == local("`ln 256 ≈ 5.545`", lang)
+        assert any(local("1/256 ≈ 0.004", lang) in o["text"][lang] for o in q["options"])
 
 
 def test_uniform_logits_give_ln_v() -> None:
@@ -177,10 +188,11 @@ def test_uniform_logits_give_ln_v() -> None:
 def test_gpt2_small_parameter_estimate() -> None:
     n = 12 * 12 * 768**2
     assert f"{n:,}" == "84,934,656" and round(n / 1e6) == 85
-    for text in both(P17, "01-architecture"):
-        assert "12 · 12 · 768² = 84,934,656" in text and "85 M" in text
     q = question("phase-17-mini-gpt.yaml", "q-17-05")
-    assert "85" in correct_option(q) and "84,934,656" in q["explanation"]["en"]
+    for lang, text in pages(P17, "01-architecture"):
+        assert local("12 · 12 · 768² = 84,934,656", lang) in text and "85 M" in text
+        assert local("84,934,656", lang) in q["explanation"][lang]
+    assert "85" in correct_option(q)
 
 
 def test_transformer_peak_learning_rate() -> None:
@@ -193,8 +205,8 @@ def test_transformer_peak_learning_rate() -> None:
     lr = np.array([lrate(int(s)) for s in steps])
     assert int(steps[lr.argmax()]) == warmup                 # peak at the end of warm-up
     assert f"{lr.max():.1e}" == "7.0e-04"
-    for text in both(P17, "02-tied-embeddings-adamw"):
-        assert "512^(−0.5) · 4000^(−0.5) ≈ 7.0e-4" in text
+    for lang, text in pages(P17, "02-tied-embeddings-adamw"):
+        assert local("512^(−0.5) · 4000^(−0.5) ≈ 7.0e-4", lang) in text
 
 
 def test_bpe_vocab_size() -> None:

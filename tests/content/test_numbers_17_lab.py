@@ -38,14 +38,42 @@ BEST_STEP = 150
 GREEDY_START = "The lynx walks through the snow at dawn. Its paws are wide and soft"
 
 
-@pytest.fixture(scope="module")
-def lab() -> dict:
+NO_DECAY = {"final_held_out_loss": 6.073, "best_held_out": 4.180}  # `--weight-decay 0`, 3 decimals
+NO_DECAY_BEST_STEP = 150
+
+
+def _run_lab(*args: str) -> dict:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
-    proc = subprocess.run([sys.executable, "-m", "minimodel.labs.gpt_train", "--json"], cwd=REPO, env=env,
+    proc = subprocess.run([sys.executable, "-m", "minimodel.labs.gpt_train", "--json", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def lab() -> dict:
+    return _run_lab()
+
+
+@pytest.fixture(scope="module")
+def lab_no_decay() -> dict:
+    return _run_lab("--weight-decay", "0")
+
+
+def test_weight_decay_slows_the_overfitting(lab, lab_no_decay):
+    # page 05: without decay the best held-out point is the same, and the held-out loss climbs higher by the end
+    assert lab_no_decay["settings"]["weight_decay"] == 0.0
+    assert round(lab_no_decay["final_held_out_loss"], 3) == NO_DECAY["final_held_out_loss"]
+    assert round(lab_no_decay["best_held_out"]["held_out"], 3) == NO_DECAY["best_held_out"]
+    assert lab_no_decay["best_held_out"]["step"] == NO_DECAY_BEST_STEP == lab["best_held_out"]["step"]
+    assert lab_no_decay["final_held_out_loss"] > lab["final_held_out_loss"]
+    for lang, f in (("en", "{:.3f}"), ("es", "{:.3f}")):
+        page = (REPO / "phases/17-mini-gpt/theory" / f"05-training-lab.{lang}.md").read_text(encoding="utf-8")
+        for x in (lab_no_decay["final_held_out_loss"], lab["final_held_out_loss"]):
+            text = f.format(x)
+            assert (text.replace(".", ",") if lang == "es" else text) in page
+        assert "--weight-decay 0" in page
 
 
 def test_sizes(lab):
@@ -109,7 +137,7 @@ def _quoted(lab: dict, lang: str) -> dict[str, object]:
         "ln V": f3(lab["ln_vocab"]), "final train": f3(lab["final_train_loss"]), "steps": str(s["steps"]),
         "best step": str(lab["best_held_out"]["step"]), "best held-out": f3(lab["best_held_out"]["held_out"]),
         "final held-out": f3(lab["final_held_out_loss"]), "weight decay": wd, "temperature": temp,
-        "top-k": str(s["top_k"]), "greedy": lab["greedy"][:60],
+        "top-k": str(s["top_k"]), "greedy": lab["greedy"][:60], "no decay final held-out": f3(NO_DECAY["final_held_out_loss"]),
     }
 
 

@@ -25,7 +25,7 @@ PHASES = {
     "17": "17-mini-gpt",
 }
 MANIFEST_KEYS = {"id", "title", "summary", "breaks", "quiz", "pages", "build", "labs"}
-QUESTION_KEYS = {"id", "kind", "topic", "prompt", "options", "expect", "explanation", "cards"}
+QUESTION_KEYS = {"id", "kind", "topic", "prompt", "options", "expect", "explanation", "cards", "answer", "corpus"}
 CODE_RE = re.compile(r"```python\n(.*?)```", re.S)
 LINK_RE = re.compile(r"\]\(([^)#\s]+)(#[^)]*)?\)")
 
@@ -167,12 +167,12 @@ def test_quiz_shape(phase: str) -> None:
         for c in x.get("cards", []):
             assert c in known_cards, f"{x['id']}: unknown card {c}"
         if x["kind"] == "free":
-            assert "options" not in x and x["expect"], x["id"]
-            for group in x["expect"]:
+            assert "options" not in x and "expect" not in x and x["answer"]["concepts"] and x["corpus"], x["id"]
+            for group in x["answer"]["concepts"]:
                 assert set(group) == set(LANGS), x["id"]
                 assert all(isinstance(w, str) and w.strip() for lang in LANGS for w in group[lang]), x["id"]
         else:
-            assert "expect" not in x and len(x["options"]) >= 3, x["id"]
+            assert "answer" not in x and len(x["options"]) >= 3, x["id"]
             for o in x["options"]:
                 assert set(o) <= {"text", "correct"} and is_bilingual(o["text"]), x["id"]
             right = sum(bool(o.get("correct")) for o in x["options"])

@@ -145,3 +145,13 @@ def test_q12_decoupled_decay_shrinks_every_row(quiz: dict) -> None:
     others = np.setdiff1d(np.arange(20), ids)
     np.testing.assert_allclose(after[others], before[others] * (1 - lr * wd))
     assert not np.allclose(after[ids], before[ids] * (1 - lr * wd)), "batch rows also take an Adam step"
+    # minimodel's AdamW is dense: in a step on other tokens, the first batch's rows (zero gradient now,
+    # non-zero momentum) still move by more than the decay; rows never looked up only decay.
+    again = after.copy()
+    ids2 = np.array([1, 2])
+    embedding_grad(emb, ids2, rng.normal(size=(2, 4)))
+    opt.step()
+    never = np.setdiff1d(others, ids2)
+    np.testing.assert_allclose(emb.weight.data[never], again[never] * (1 - lr * wd))
+    assert not np.allclose(emb.weight.data[ids], again[ids] * (1 - lr * wd)), "momentum moves the earlier rows"
+    assert "momentum left from earlier steps" in correct(quiz["q-13-12"])[0]

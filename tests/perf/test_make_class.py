@@ -26,5 +26,5 @@ def test_generated_class_reads_back(tmp_path):
 
 def test_remote_that_looks_like_an_option_is_refused(tmp_path):
     r = lynx("class", "--remote", "--upload-pack=touch pwned", "--cache", str(tmp_path / "c"), "--json", cwd=tmp_path)
-    assert r.returncode == 0 and "is not a repository URL" in r.stdout
+    assert r.returncode == 1 and "is not a repository URL" in r.stdout  # a row with a note; exit 1: one remote unread
     assert not (tmp_path / "pwned").exists()

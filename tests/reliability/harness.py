@@ -51,10 +51,7 @@ def record(section: str, key: str, data: dict) -> None:
     out = os.environ.get("LYNX_RELIABILITY_RESULTS")
     if not out:
         return
-    path = Path(out)
-    all_ = json.loads(path.read_text()) if path.exists() else {}
-    all_.setdefault(section, {})[key] = data
-    path.write_text(json.dumps(all_, indent=2, sort_keys=True) + "\n")
+    locked_record(Path(out), lambda all_: all_.setdefault(section, {}).__setitem__(key, data))
 
 
 FAST_CHECK = '''"""A fast stand-in check for the random-use suite: the bug is in while every line the break added is there."""
@@ -109,3 +106,103 @@ def phase13_course(dst: Path, fast: bool = False) -> Path:
     (dst / "data" / "cards").mkdir(parents=True)
     shutil.copy(src / "data" / "cards" / "embeddings.yaml", dst / "data" / "cards")
     return dst
+
+
+# -- the real CLI in this process (lynx/cli.py's `run`: every error handler included) ---------------------
+NOW = "2026-11-24T09:00:00Z"  # one clock for a run and its reference run: timestamps compare equal
+LYNX_CALL_ENV = {"LYNX_NOW": NOW, "NO_COLOR": "1", "COLUMNS": "100", "PAGER": "cat",
+                 "GIT_AUTHOR_NAME": "test learner", "GIT_AUTHOR_EMAIL": "learner@example.org",
+                 "GIT_COMMITTER_NAME": "test learner", "GIT_COMMITTER_EMAIL": "learner@example.org"}
+
+
+def in_process(ws: Path, argv: list[str], stdin: str = "", fault: str | None = None,
+               env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """``lynx ARGV`` through `lynx.cli.run` in this process, in workspace ``ws``, with ``fault`` armed
+    (lynx/core/faults.py: `ENOSPC@3`). (exit code, stdout, stderr); an exception lynx lets escape propagates."""
+    import io
+    import sys
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from lynx import cli
+    from lynx.core import faults
+
+    saved = {k: os.environ.get(k) for k in [*LYNX_CALL_ENV, "LYNX_WORKSPACE", *(env or {})]}
+    os.environ.update({**LYNX_CALL_ENV, "LYNX_WORKSPACE": str(ws), **(env or {})})
+    out, err = io.StringIO(), io.StringIO()
+    old_stdin, old_cwd = sys.stdin, os.getcwd()
+    sys.stdin = io.StringIO(stdin)
+    faults.arm(fault)
+    try:
+        os.chdir(ws)
+        with redirect_stdout(out), redirect_stderr(err):
+            code = cli.run(list(argv))
+    finally:
+        LAST[0], FIRED[:] = faults.points(), faults.fired
+        faults.arm(None)
+        sys.stdin = old_stdin
+        os.chdir(old_cwd)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return code, out.getvalue(), err.getvalue()
+
+
+def fault_points(ws: Path, argv: list[str], stdin: str = "") -> tuple[int, int]:
+    """(fault points passed, exit code) of an uninterrupted ``lynx ARGV`` in ``ws`` (it runs there)."""
+    code, _, err = in_process(ws, argv, stdin, fault="EIO@1000000")  # armed, too far away to fire: counted
+    return LAST[0], code
+
+
+LAST = [0]  # the fault points the last in_process run passed
+FIRED: list[str] = []  # and the faults it injected ("write /path", "git commit /path")
+
+
+def snapshot(ws: Path) -> tuple:
+    """What "as before" and "as after" compare: every file of the working tree, what is staged, the branch,
+    and the stage of lynx's session."""
+    files = tree(ws)
+    if "learners/borja/phase-13/quiz.yaml" in files:  # how long the quiz took differs from run to run
+        import re
+
+        files["learners/borja/phase-13/quiz.yaml"] = re.sub(rb"seconds: [0-9.]+", b"seconds: _",
+                                                             files["learners/borja/phase-13/quiz.yaml"])
+    staged = subprocess.run(["git", "diff", "--cached", "--name-status", "HEAD"], cwd=ws, env=ENV,
+                            capture_output=True, text=True).stdout
+    s = state(ws)
+    return files, staged, branch(ws), None if s is None else (s.get("kind"), s.get("id"), s.get("stage"))
+
+
+def differences(a: tuple, b: tuple) -> list[str]:
+    """What differs between two snapshots, in words (for a failure message)."""
+    out = [f"file {rel}" for rel in sorted(set(a[0]) | set(b[0])) if a[0].get(rel) != b[0].get(rel)]
+    for i, what in ((1, "staged"), (2, "branch"), (3, "session")):
+        if a[i] != b[i]:
+            out.append(f"{what}: {a[i]!r} vs {b[i]!r}")
+    return out
+
+
+def locked_record(path: Path, update) -> None:
+    """Read-modify-write a JSON results file under an flock: pytest-xdist workers write it at once."""
+    import fcntl
+
+    with open(str(path) + ".lock", "w") as lk:
+        fcntl.flock(lk, fcntl.LOCK_EX)
+        data = json.loads(path.read_text()) if path.exists() else {}
+        update(data)
+        path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def fast_workspace(base: Path) -> Path:
+    """A workspace (learner borja) of phase 13 of the bundled course, checks and observation made fast, in
+    ``base``: small enough to copy for every case of a matrix."""
+    from kit import lynx
+
+    phase13_course(base / "course", fast=True)
+    root = base / "workspace"
+    r = lynx("init", str(root), "--learner", "borja", "--from", str(base / "course"), "--yes")
+    assert r.returncode == 0, r.stderr
+    git("repack", "-a", "-d", "-q", cwd=root)  # one pack, not hundreds of folders: each copy is quicker
+    git("prune-packed", cwd=root)
+    return root

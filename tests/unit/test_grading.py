@@ -7,6 +7,7 @@ import re
 import pytest
 
 from lynx.activities.grading import Answer, InvalidAnswer, grade, parse
+from lynx.content.answer_key import AnswerKey, Concept
 from lynx.content.fields import normalize
 from lynx.content.quiz import Option, Question, load_quiz
 from kit import QUIZ_FILE, REPO
@@ -16,8 +17,9 @@ T = {"en": "t", "es": "t"}
 
 def q(kind: str, correct: tuple[int, ...] = (), n: int = 4, expect=()) -> Question:
     options = tuple(Option(text={"en": f"o{i}", "es": f"o{i}"}, correct=i in correct) for i in range(n))
+    key = AnswerKey(tuple(Concept(g) for g in expect)) if kind == "free" else None
     return Question(id="q-13-01", kind=kind, topic=T, prompt=T, explanation=T,
-                    options=options if kind != "free" else (), expect=expect)
+                    options=options if kind != "free" else (), key=key)
 
 
 def test_single_by_letter_or_number_with_shuffle() -> None:

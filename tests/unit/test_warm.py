@@ -82,6 +82,8 @@ def test_each_check_runs_the_code_as_it_is_now(worker):
     second = run_break_check(root, check, 60, runner=worker.run)
     assert not second.passed and "VALUE is 2" in second.tests[0].message
     assert second.titles == {"test_value_is_one": "The value is one"}
+    # no bytecode left in the learner's tree: a pyc of VALUE = 1 (same size, same second) would be run again
+    assert not list(root.rglob("__pycache__"))
 
 
 def test_the_warm_verdict_is_the_cold_one(worker):

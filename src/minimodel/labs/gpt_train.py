@@ -195,12 +195,16 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=Settings.steps)
     parser.add_argument("--seed", type=int, default=Settings.seed)
+    parser.add_argument("--weight-decay", type=float, default=Settings.weight_decay,
+                        help="AdamW's decoupled weight decay on the matrices (0 turns it off)")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument("--plot", metavar="PNG", help="write the loss curve to this image")
     args = parser.parse_args(argv)
     if args.steps < 1:
         parser.error("--steps must be at least 1")
-    settings = Settings(steps=args.steps, seed=args.seed)
+    if not 0 <= args.weight_decay < 10:
+        parser.error("--weight-decay must be in [0, 10)")
+    settings = Settings(steps=args.steps, seed=args.seed, weight_decay=args.weight_decay)
     res = run(settings, progress=not args.json and sys.stderr.isatty(), echo=not args.json)
     if args.plot:
         plot(res, args.plot)

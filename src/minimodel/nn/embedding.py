@@ -29,7 +29,7 @@ class Embedding(Module):
         rng = rng_or_default(rng)
         self.vocab_size = vocab_size
         self.d_model = d_model
-        # Small init, N(0, 0.02^2) as in GPT-2 (Radford et al. 2019): when the LM head
+        # Small init, N(0, 0.02^2) as in GPT-1 (Radford et al. 2018): when the LM head
         # reuses this table, logits are dot products of two rows, so they start near 0
         # and the first loss is close to ln(vocab_size), the loss of a uniform guess.
         std = 0.02

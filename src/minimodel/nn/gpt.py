@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from minimodel import functional as F
+from minimodel.data import random_windows  # noqa: F401 - still importable from here, as in round one
 from minimodel.module import Module
 from minimodel.nn.config import BlockConfig
 from minimodel.nn.dropout import Dropout
@@ -19,6 +20,7 @@ from minimodel.nn.embedding import Embedding
 from minimodel.nn.lm_head import LMHead
 from minimodel.nn.norm import LayerNorm
 from minimodel.nn.transformer import TransformerBlock
+from minimodel.optim import configure_optimizer  # noqa: F401 - the same: learners' scripts use this name
 from minimodel.tensor import Tensor
 
 

@@ -16,6 +16,7 @@ A case is a small YAML file:
     env: {PATH: /nonexistent}   # optional
     argv: [break, "99"]
     stdin: ...                  # optional
+    stdin_big: {head: ..., repeat: ..., times: N, tail: ...}   # optional: a large stdin, made at run time
     exit: 2                     # 1 for a failed check
     says: [phase 99]            # optional: words the error line must contain (case-insensitive)
     xfail: reason               # optional: a known lynx bug, reported (strict xfail)
@@ -47,7 +48,11 @@ def _param(case: Path):
 
 
 def test_the_corpus_is_big_enough():
-    assert len(CASES) >= 40
+    """Issue 18: at least 150 distinct bad inputs, with the broken quiz files (tests/unit/test_quiz_schema.py)."""
+    quiz = list((Path(__file__).parent / "quiz").glob("*.yaml"))
+    argvs = {(yaml.safe_load(c.read_text(encoding="utf-8")).get("what")) for c in CASES}
+    assert len(argvs) == len(CASES), "two cases say the same `what`"
+    assert len(CASES) + len(quiz) >= 150
 
 
 def _setup(ws: Path, steps: list[dict]) -> None:
@@ -109,7 +114,11 @@ def test_bad_input_gives_one_line_and_changes_nothing(case, workspace, tmp_path)
         cwd = workspace / spec["cwd"]
     env = {k: str(v).replace("{ws}", str(workspace)) for k, v in (spec.get("env") or {}).items()}
     before = tree_hash(workspace), tree_hash(cwd)
-    r = lynx(*map(str, spec["argv"]), cwd=cwd, env=env, input=spec.get("stdin"), timeout=120)
+    stdin = spec.get("stdin")
+    if spec.get("stdin_big"):
+        big = spec["stdin_big"]
+        stdin = big["head"] + big["repeat"] * big["times"] + big["tail"]
+    r = lynx(*map(str, spec["argv"]), cwd=cwd, env=env, input=stdin, timeout=120)
     after = tree_hash(workspace), tree_hash(cwd)
     for chmod in [s["chmod"] for s in spec.get("setup") or [] if "chmod" in s]:
         os.chmod(workspace / chmod["path"], 0o755)  # let pytest clean up

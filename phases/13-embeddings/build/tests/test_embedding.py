@@ -99,7 +99,7 @@ def test_init_is_small_and_centred():
     emb = make_embedding(512, 64, seed=1)
     w = np.asarray(emb.weight.data, dtype=np.float64)
     assert abs(w.mean()) < 0.002, f"init mean {w.mean():.4f}, expected about 0"
-    assert 0.018 < w.std() < 0.022, f"init std {w.std():.4f}, expected 0.02 (N(0, 0.02^2), GPT-2 style)"
+    assert 0.018 < w.std() < 0.022, f"init std {w.std():.4f}, expected 0.02 (N(0, 0.02^2), as in GPT-1)"
     again = make_embedding(512, 64, seed=1)
     assert np.array_equal(emb.weight.data, again.weight.data), "the same rng seed must give the same table"
 

@@ -1,0 +1,23 @@
+"""`lynx submit`'s one line, and the warning when lynx could not commit its own files after an activity."""
+
+from __future__ import annotations
+
+import sys
+
+from lynx.i18n import t
+
+
+def submitted(done, lang: str) -> None:  # done: lynx.activities.submit.Submitted
+    code = [b for b in done.branches[1:]]
+    line = t("Submitted to {remote}: {branch} and {n} break and build branches.", lang,
+             remote=done.remote, branch=done.branches[0], n=len(code))
+    sys.stdout.write(line + "\n")
+    if done.committed_note:
+        not_committed(done.committed_note, lang)
+
+
+def not_committed(note: str | None, lang: str) -> None:
+    """One line on stderr: the activity is saved, but not committed (so not yet seen by `lynx class`)."""
+    if note:
+        sys.stderr.write("lynx: " + t("saved, but not committed ({why}): commit learners/ yourself or run `lynx submit` later",
+                                      lang, why=note) + "\n")
