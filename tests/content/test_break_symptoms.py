@@ -1,4 +1,4 @@
-"""The numbers the phase 14-17 breaks quote (prompt and symptom) are what their observe programs print.
+"""The numbers the breaks quote (prompt and symptom) are what their observe programs print.
 
 Each case runs the break's `observe` program twice in scratch copies of src/: on the reference code
 and with break.patch applied, exactly as `lynx run` would (cwd = the copy, its src/ on the path).
@@ -25,6 +25,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 # break id: ([(printed by the BROKEN program, quoted in break.yaml)], [(printed by the REFERENCE, quoted)])
 PINS = {
+    "13-03": ([("the 3 pad positions read row 255 (byte 255): True", "the 3 pad positions read row 255 (byte 255)"),
+               ("gradient reaching row 255, which no text uses: 24.0", "gradient of 24.0")],
+              [("the embedding refused the batch: Embedding: token id -1 is out of range", None)]),
     "14-00": ([("-0.9993", "-0.9993"), ("+0.9987", "+0.9987"), ("|c| = 0.9920", "|c| = 0.9920"),
                ("sign flips: 12", "12 sign flips")],
               [("sign flips: 0", None)]),
@@ -33,6 +36,8 @@ PINS = {
                ("step  59  loss 1.686", "1.69")],
               [("[(1, 0), (2, 0), (4, 0), (8, 0)]", "(1, 0), (2, 0), (4, 0), (8, 0)"),
                ("step  59  loss 2.468", "2.47")]),
+    "14-02": ([("  input  i: +0.712", "0.712"), ("  forget f: +0.501", "0.501"), ("left = 1.44e-04", "1.44e-04")],
+              [("  forget f: +0.717", "0.717"), ("left = 1.72e-02", "1.72e-02")]),
     "15-00": ([("     4            0.4189", "0.42 at d_k = 4"), ("    64            0.8486", "0.85 at 64"),
                ("   256            0.9229", "0.92 at 256"), ("  1024            0.9599", "0.96 at"),
                ("1.7824", "1.78"), ("0.0950", "0.10"), ("56.7%", "56.7%")],
@@ -40,6 +45,12 @@ PINS = {
     "15-01": ([("    1 1 0 0 0", "`1 1 0 0 0`"), ("(must be none): [7]", "moves output 7"),
                ("step  79  loss 1.144", "1.14 at step 79")],
               [("step  79  loss 2.825", "2.83")]),
+    "15-02": ([("    1 1 1 0 0", None), ("(must be none): [0, 1, 2, 3, 4, 5, 6, 7]", "positions 0 to 7"),
+               ("step  79  loss 2.460", "2.460 at step 79")],
+              [("(must be none): none", None), ("step  79  loss 2.825", "2.825")]),
+    "15-03": ([("    0           0.1567                  0.0000          0.1284", "0.1567 for query 0"),
+               ("    3           0.5088", "0.5088 for query 3"), ("    7           1.0000", "1.0000 only for query 7")],
+              [("    0           1.0000                  0.0000          0.8074", "0.8074")]),
     "16-00": ([("0.5057", "0.51"), ("-0.4789", "-0.48"), ("0.532 ", "0.53"), ("1.1005", "1.10"),
                ("output changed: [0, 1, 2, 3, 4, 5]", "positions 0 to 5"), ("0.0000 (should be 1)", "0.0000"),
                ("step  79  loss 2.564", "2.56")],
@@ -50,6 +61,9 @@ PINS = {
                ("after block 1 0.2742 | after block 2 0.4742 | after block 3 0.6182 | after block 4 0.7279",
                 "0.27, 0.47, 0.62, 0.73"),
                ("step  79  loss 2.902", None)]),
+    "16-02": ([("     0         127.0000", "127 radians"), ("     1           0.0000", "0.0000"),
+               ("1 of 16", "1 of 16"), ("positions: 73 and 117, distance 0.0177", "(distance 0.0177)")],
+              [("16 of 16", None), ("positions: 105 and 106, distance 1.1716", "1.1716")]),
     "17-00": ([("step  30  loss 2.280", "2.28 at step 30"), ("step  50  loss 1.002", "1.00 at step 50"),
                ("step  79  loss 0.198", "0.20 at step 79"), ("'The lynxxxxxxxxxxxxxxx", "'The lynxxxxxxxxxxxxxxx")],
               [("step  79  loss 2.825", "2.8")]),
@@ -57,6 +71,10 @@ PINS = {
                ("top-k keeps   : 'º' 1.9e-05, 'F' 1.8e-05, '<' 1.8e-05, '\\x08' 1.7e-05, 'ä' 1.7e-05", "2e-05"),
                ("kept set: 0.0001", "0.0001"), ("'tae tae tae", "'tae tae tae")],
               [("probability mass of the kept set: 0.4909", None)]),
+    "17-02": ([("          0.5             0.158            2.951", "0.158 and entropy 2.951"),
+               ("          2.0             0.158            2.951", None), ("T = 0.5: +0.000 nats", "+0.000 nats")],
+              [("          0.5             0.346            2.190", "2.190 nats at T = 0.5"),
+               ("          2.0             0.067            4.186", "4.186 at T = 2")]),
 }
 
 

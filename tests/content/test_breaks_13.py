@@ -17,6 +17,7 @@ BREAKS = {
     "13-00": REPO / "breaks/13-00-tied-vocab",
     "13-01": REPO / "breaks/13-01-embedding-scatter",
     "13-02": REPO / "breaks/13-02-embedding-init-scale",
+    "13-03": REPO / "breaks/13-03-negative-padding-id",
 }
 
 

@@ -64,6 +64,18 @@ def test_lstm_gradients_match_fixture(fx):
     close(lstm.w_hh.weight.grad, fx["lstm_dw_hh"], "gradient of w_hh.weight")
 
 
+
+def test_a_fresh_lstm_starts_with_its_forget_gate_open():
+    # The forget-gate bias starts at +1 (Gers et al. 2000): with zero input and state, f = sigmoid(1) and the
+    # other gates sit at sigmoid(0) = 0.5, so a new cell keeps most of its memory from step to step.
+    from minimodel.nn.rnn import LSTM
+    from minimodel.tensor import Tensor
+
+    lstm = LSTM(8, 16, rng=np.random.default_rng(0), dtype=np.float64)
+    i, f, g, o = lstm.gates(Tensor(np.zeros((2, 8))), Tensor(np.zeros((2, 16))))
+    close(f.data, np.full((2, 16), 1 / (1 + np.exp(-1.0))), "forget gate of a fresh LSTM on zeros (bias +1)")
+    close(i.data, np.full((2, 16), 0.5), "input gate of a fresh LSTM on zeros (bias 0)")
+
 @pytest.mark.parametrize("name", CONV_CASES)
 def test_conv_padding(fx, name):
     got = tuple(int(v) for v in make_conv(fx, name).padding())
