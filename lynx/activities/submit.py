@@ -40,6 +40,8 @@ def commit_own_files(ws: Workspace, why: str) -> str | None:
             repo.commit_only(learner_paths(ws), f"lynx: {why}")
     except LynxError as exc:
         return exc.message
+    except OSError as exc:  # a full disk, say: the files stay as they are, nothing is staged
+        return f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}"
     return None
 
 

@@ -191,13 +191,21 @@ class Repo:
         """Commit ``paths``, untracked files among them included, when the caller knows they changed.
 
         A commit that fails leaves the index as it was: nothing lynx added stays staged for the learner."""
+        from lynx.core.files import Room
+
         saved = self.index_bytes()
+        # Room to write the index back: on a disk that fills up meanwhile the undo would fail too and leave
+        # lynx's files staged in the learner's index. No room: refused here, nothing staged.
+        room = Room(Path(self.r.git_dir) / "lynx-index-room", 2 * len(saved or b"") + (1 << 16))
+        room.take()
         try:
             self.run("add", "--", *paths)
             self.commit_paths(paths, message)
         except (LynxError, OSError):
+            room.give()
             self.put_index(saved)
             raise
+        room.give()
 
     # -- undo (only of what lynx itself changed a moment ago, under its lock) -------------------
     def index_bytes(self) -> bytes | None:
