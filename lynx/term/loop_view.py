@@ -25,7 +25,8 @@ def show_card(b: Break, lang: str) -> None:
 
 
 def applied(branch: str, notes: str, lang: str) -> None:
-    out(t("Applied on branch {branch}. Prediction saved in {notes}.", lang, branch=style(branch, bold=True), notes=notes))
+    # wrapped (a long notes path goes to the next line whole, never cut mid-word by the terminal)
+    say(t("Applied on branch {branch}. Prediction saved in {notes}.", lang, branch=f"`{branch}`", notes=f"`{notes}`"))
     out(t("Now: {run} to observe, {hint} for a hint, {check} to test your fix.", lang,
           run=style("lynx run", bold=True), hint=style("lynx hint", bold=True), check=style("lynx check", bold=True)))
 
