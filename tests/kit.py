@@ -179,7 +179,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def quiz_answers(ws: Path, wrong: dict[str, int] | None = None) -> dict[str, str]:
+def quiz_answers(ws: Path, wrong: dict[str, int | None] | None = None) -> dict[str, str]:
     """Right answers to every question of the phase-13 quiz, except ``wrong``: {question id: option index picked}."""
     from lynx.content import quiz
 
@@ -190,8 +190,8 @@ def quiz_answers(ws: Path, wrong: dict[str, int] | None = None) -> dict[str, str
             out[q.id] = " ".join(k["en"][0] for k in q.expect)
         else:
             picks = sorted(q.correct_indices)
-            if wrong and q.id in wrong:
-                picks = [wrong[q.id]]
+            if wrong and q.id in wrong:  # None: the first option that is not right
+                picks = [wrong[q.id] if wrong[q.id] is not None else min(set(range(len(q.options))) - set(picks))]
             out[q.id] = ",".join("abcdefgh"[i] for i in picks)
     return out
 

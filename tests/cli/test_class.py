@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kit import git, lynx
+from kit import git, lynx, quiz_answers
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -33,23 +33,6 @@ def do_break(ws: Path, calibration: str, fix_myself: bool, hints: int) -> None:
     assert r.returncode == 0, r.stderr
 
 
-def quiz_answers(ws: Path, wrong: str) -> dict[str, str]:
-    """Right answers to every question of the phase-13 quiz, except ``wrong``."""
-    from lynx.content import quiz
-
-    q13 = quiz.load_quiz(next(ws.glob("data/quizzes/phase-13-*.yaml")))
-    out = {}
-    for q in q13.questions:
-        if q.kind == "free":
-            out[q.id] = " ".join(k["en"][0] for k in q.expect)
-        else:
-            picks = sorted(q.correct_indices)
-            if q.id == wrong:
-                picks = [min(set(range(len(q.options))) - set(picks))]
-            out[q.id] = ",".join("abcdefgh"[i] for i in picks)
-    return out
-
-
 def push(ws: Path, url: Path, ref: str = "main") -> None:
     git("add", "-A", cwd=ws)
     if git("status", "--porcelain", cwd=ws).strip():
@@ -70,7 +53,7 @@ def klass(tmp_path_factory):
     assert lynx("init", str(ana), "--learner", "ana").returncode == 0
     assert lynx("init", str(bob), "--learner", "bob").returncode == 0
     do_break(ana, "n", fix_myself=False, hints=0)
-    r = lynx("quiz", "phase-13", "--json", cwd=ana, input=json.dumps(quiz_answers(ana, wrong="q-13-01")))
+    r = lynx("quiz", "phase-13", "--json", cwd=ana, input=json.dumps(quiz_answers(ana, {"q-13-01": None})))
     assert r.returncode in (0, 1), r.stderr
     assert json.loads(r.stdout)["finished"] is True
     r = lynx("cards", "--learn", "--count", "2", cwd=ana, input="\ny\n\ny\n", env={"LYNX_NOW": "2026-03-02T09:00:00Z"})
@@ -106,7 +89,7 @@ def test_table_over_three_bare_remotes(klass):
     assert set(by) == {"ana", "bob", "cam"}
     ana, bob, cam = by["ana"], by["bob"], by["cam"]
     assert (ana["phase"], ana["breaks_done"], ana["breaks_with_solution"], ana["calibration"]) == ("13", 1, 1, 0.0)
-    total = len(quiz_answers(klass / "ana", wrong=""))
+    total = len(quiz_answers(klass / "ana"))
     assert ana["quiz"] == {"13": f"{total - 1}/{total}"}
     assert ana["cards_due"] == 2  # learned on 2026-03-02, long due by now
     # Two days on, the cards of her wrongly predicted break and of her missed quiz question are due too,
