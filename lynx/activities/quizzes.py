@@ -72,7 +72,7 @@ class Attempt:
         self.started = clock.stamp_z()
         self._t0 = time.monotonic()
         self.answers: list[AnswerRecord] = []
-        self.commit_note: str | None = None  # why the saved attempt could not be committed, if it could not
+        self.commit_note = None  # lynx.activities.submit.NotCommitted | None:  # why the saved attempt could not be committed, if it could not
         self.path = quiz_attempts.path_for(ws.phase_dir(quiz.phase))
         # A damaged attempts file must stop us before the questions, not after the last answer.
         quiz_attempts.read(self.path)

@@ -22,7 +22,14 @@ PUSH_TIMEOUT = 120.0  # seconds
 CODE_BRANCHES = ("lynx/break/", "lynx/build/")
 
 
-def commit_own_files(ws: Workspace, why: str) -> str | None:
+@dataclass(frozen=True)
+class NotCommitted:
+    """Why lynx's own files stayed uncommitted (they are saved; nothing is lost or staged)."""
+    why: str
+    os_error: bool = False  # the disk or the file system failed: exit 2, as every OS error does
+
+
+def commit_own_files(ws: Workspace, why: str) -> NotCommitted | None:
     """Commit what lynx wrote under ``learners/<name>/`` ("lynx: <why>"); None when it is committed (or
     there was nothing to commit), else why it could not be (the files stay as they are, nothing is lost)."""
     from lynx.vcs import refs
@@ -34,14 +41,14 @@ def commit_own_files(ws: Workspace, why: str) -> str | None:
         with lock.held(ws.state_dir, wait=10.0), open_repo(ws.root) as repo:
             busy = repo.in_progress()
             if busy:
-                return f"git is in the middle of {busy}"
+                return NotCommitted(f"git is in the middle of {busy}")
             if repo.branch() is None:
-                return "HEAD is detached"
+                return NotCommitted("HEAD is detached")
             repo.commit_only(learner_paths(ws), f"lynx: {why}")
     except LynxError as exc:
-        return exc.message
+        return NotCommitted(exc.message)
     except OSError as exc:  # a full disk, say: the files stay as they are, nothing is staged
-        return f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}"
+        return NotCommitted(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", os_error=True)
     return None
 
 
@@ -50,7 +57,7 @@ class Submitted:
     remote: str
     url: str
     branches: list[str] = field(default_factory=list)
-    committed_note: str | None = None   # why lynx's files could not be committed first, if they could not
+    committed_note: NotCommitted | None = None   # why lynx's files could not be committed first, if they could not
 
 
 def remote_name(ws: Workspace, override: str | None) -> str:

@@ -130,7 +130,9 @@ def cards(
             cards_view.spaced(ws, chosen, lang, new if new is not None else scheduling.new_per_day(ws))
     finally:  # every rating is saved as it is given; the session's are committed together (also after Ctrl-C)
         what = "cards --learn" if learn else "cards --test" if test else "cards --match" if match else "cards review"
-        submit_view.not_committed(commit_own_files(ws, f"{what} session"), lang)
+        code = submit_view.not_committed(commit_own_files(ws, f"{what} session"), lang)
+    if code:
+        raise typer.Exit(code)
 
 
 def _render(result, json_out: bool, show) -> None:

@@ -32,7 +32,9 @@ def submit(
     from lynx.term import submit_view
 
     ws = workspace.load(learner=learner)
-    submit_view.submitted(handing.submit(ws, remote, timeout), resolve(lang, ws.lang))
+    code = submit_view.submitted(handing.submit(ws, remote, timeout), resolve(lang, ws.lang))
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

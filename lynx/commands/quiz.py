@@ -58,7 +58,9 @@ def quiz(
         steps = quizzes.plan(qz, None, only)  # file order: letters mean what the YAML and the mirror show
         attempt = quizzes.Attempt(ws, qz, steps, language, None, review, "json")
         print_json(quizzes.run_json(attempt, given))
-        submit_view.not_committed(attempt.commit_note, language)
+        code = submit_view.not_committed(attempt.commit_note, language)
+        if code:
+            raise typer.Exit(code)
         return
     if seed is None:
         seed = random.SystemRandom().randrange(1_000_000)  # recorded, so any attempt can be replayed
@@ -66,7 +68,7 @@ def quiz(
     mode = "terminal" if sys.stdin.isatty() else "piped"
     attempt = quizzes.Attempt(ws, qz, steps, language, seed, review, mode)
     code = quiz_view.run(attempt)
-    submit_view.not_committed(attempt.commit_note, language)
+    code = submit_view.not_committed(attempt.commit_note, language) or code
     if code:
         raise typer.Exit(code)
 

@@ -37,24 +37,32 @@ def course_copy(tmp_path: Path, phases: tuple[str, ...] | None = None) -> Path:
     return root
 
 
+def shipped_breaks(root: Path, phase: str) -> list[str]:
+    """The break ids a phase's manifest lists, so the next id `lynx new` takes is known whatever the course holds."""
+    manifest = next((root / "phases").glob(f"{phase}-*/phase.yaml"))
+    return [str(b) for b in yaml.safe_load(manifest.read_text(encoding="utf-8"))["breaks"]]
+
+
 def changed(root: Path) -> list[str]:
     return sorted(line[3:] for line in git("status", "--porcelain", "--untracked-files=all", cwd=root).splitlines())
 
 
 def test_new_break_scaffolds_every_field_and_validate_says_what_is_left(tmp_path: Path) -> None:
     root = course_copy(tmp_path, phases=("14",))
+    shipped = shipped_breaks(root, "14")
+    new_id, after_id = f"14-{len(shipped):02d}", f"14-{len(shipped) + 1:02d}"
     r = lynx("new", "break", "14", "truncated-bptt", "--file", "src/minimodel/nn/rnn.py", cwd=root, check=True)
-    assert "Made break 14-02" in r.stdout and "lynx validate" in r.stdout
-    folder = root / "breaks" / "14-02-truncated-bptt"
-    assert changed(root) == ["breaks/14-02-truncated-bptt/break.patch", "breaks/14-02-truncated-bptt/break.yaml",
-                             "breaks/14-02-truncated-bptt/check_test.py", "phases/14-sequence-models/phase.yaml"]
+    assert f"Made break {new_id}" in r.stdout and "lynx validate" in r.stdout
+    folder = root / "breaks" / f"{new_id}-truncated-bptt"
+    assert changed(root) == [f"breaks/{new_id}-truncated-bptt/break.patch", f"breaks/{new_id}-truncated-bptt/break.yaml",
+                             f"breaks/{new_id}-truncated-bptt/check_test.py", "phases/14-sequence-models/phase.yaml"]
     data = yaml.safe_load((folder / "break.yaml").read_text(encoding="utf-8"))
     shipped = yaml.safe_load(next((REPO / "breaks").glob("14-00-*/break.yaml")).read_text(encoding="utf-8"))
     assert set(shipped) <= set(data), "every field a shipped break has"
-    assert data["files"] == ["src/minimodel/nn/rnn.py"] and data["id"] == "14-02"
+    assert data["files"] == ["src/minimodel/nn/rnn.py"] and data["id"] == new_id
     assert all(data[k]["en"].startswith("TODO (en)") and data[k]["es"].startswith("TODO (es)") for k in ("title", "why"))
     assert (folder / "break.patch").read_text() == ""
-    assert "14-02" in yaml.safe_load((root / "phases/14-sequence-models/phase.yaml").read_text())["breaks"]
+    assert new_id in yaml.safe_load((root / "phases/14-sequence-models/phase.yaml").read_text())["breaks"]
     # the template check is a real pytest file that runs on the reference code
     proc = subprocess.run(["python", "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder / "check_test.py")],
                           cwd=root, capture_output=True, text=True, timeout=120)
@@ -63,10 +71,10 @@ def test_new_break_scaffolds_every_field_and_validate_says_what_is_left(tmp_path
     v = lynx("validate", "--json", cwd=root, timeout=900)
     assert v.returncode == 1
     rows = {(row["kind"], row["id"]): row for row in json.loads(v.stdout)["rows"]}
-    assert not rows[("break", "14-02")]["ok"] and "break.patch" in rows[("break", "14-02")]["message"]
-    assert rows[("break", "14-00")]["ok"] and rows[("break", "14-01")]["ok"]
+    assert not rows[("break", new_id)]["ok"] and "break.patch" in rows[("break", new_id)]["message"]
+    assert all(rows[("break", b)]["ok"] for b in shipped), "the shipped breaks are proven as before"
     # a second one takes the next id
-    assert "Made break 14-03" in lynx("new", "break", "14", "another", cwd=root, check=True).stdout
+    assert f"Made break {after_id}" in lynx("new", "break", "14", "another", cwd=root, check=True).stdout
 
 
 def test_new_refuses_bad_input_in_one_line_and_writes_nothing(tmp_path: Path) -> None:
@@ -83,7 +91,9 @@ def test_new_refuses_bad_input_in_one_line_and_writes_nothing(tmp_path: Path) ->
     # a `breaks:` list lynx cannot rewrite safely: refused before any file is made
     manifest = root / "phases/14-sequence-models/phase.yaml"
     text = manifest.read_text()
-    manifest.write_text(text.replace("breaks: [14-00, 14-01]", "breaks:\n  - 14-00\n  - 14-01"))
+    one_line = f"breaks: [{', '.join(shipped_breaks(root, '14'))}]"
+    assert one_line in text
+    manifest.write_text(text.replace(one_line, "breaks:\n" + "".join(f"  - {b}\n" for b in shipped_breaks(root, "14"))))
     git("commit", "-q", "-am", "multi-line breaks", cwd=root)
     r = lynx("new", "break", "14", "x", cwd=root)
     assert r.returncode == 2 and "one-line list" in r.stderr and no_traceback(r)
@@ -136,6 +146,7 @@ def test_stale_fails_when_the_english_changes_under_a_translation(tmp_path: Path
 
 def test_mutants_finds_a_blind_spot_and_drafts_a_break_whose_patch_applies(tmp_path: Path) -> None:
     root = course_copy(tmp_path, phases=("14",))
+    draft_id = f"14-{len(shipped_breaks(root, '14')):02d}"
     v = lynx("validate", "--mutants", "--mutate", "src/minimodel/nn/rnn.py", "--limit", "4", "--drafts", "--json",
              cwd=root, timeout=900)
     assert v.returncode == 1, v.stderr
@@ -150,11 +161,11 @@ def test_mutants_finds_a_blind_spot_and_drafts_a_break_whose_patch_applies(tmp_p
     assert [m["id"] for m in survived] == [
         "src/minimodel/nn/rnn.py:42 operator: `return (self.w_ih(x_t) + self.w_hh(h)).tanh()` → "
         "`return (self.w_ih(x_t) - self.w_hh(h)).tanh()`"]
-    assert "draft break 14-02" in survived[0]["message"]
-    draft = next((root / "breaks").glob("14-02-mutant-rnn-42-operator"))
+    assert f"draft break {draft_id}" in survived[0]["message"]
+    draft = next((root / "breaks").glob(f"{draft_id}-mutant-rnn-42-operator"))
     assert "- self.w_hh(h)" in (draft / "break.patch").read_text()
     git("apply", "--check", str(draft / "break.patch"), cwd=root)  # the draft's patch applies to the reference
-    assert "14-02" in yaml.safe_load((root / "phases/14-sequence-models/phase.yaml").read_text())["breaks"]
+    assert draft_id in yaml.safe_load((root / "phases/14-sequence-models/phase.yaml").read_text())["breaks"]
     assert git("diff", "--", "src", cwd=root) == "", "the course's own code is untouched"
 
 
