@@ -49,8 +49,8 @@ def changed(root: Path) -> list[str]:
 
 def test_new_break_scaffolds_every_field_and_validate_says_what_is_left(tmp_path: Path) -> None:
     root = course_copy(tmp_path, phases=("14",))
-    shipped = shipped_breaks(root, "14")
-    new_id, after_id = f"14-{len(shipped):02d}", f"14-{len(shipped) + 1:02d}"
+    listed = shipped_breaks(root, "14")
+    new_id, after_id = f"14-{len(listed):02d}", f"14-{len(listed) + 1:02d}"
     r = lynx("new", "break", "14", "truncated-bptt", "--file", "src/minimodel/nn/rnn.py", cwd=root, check=True)
     assert f"Made break {new_id}" in r.stdout and "lynx validate" in r.stdout
     folder = root / "breaks" / f"{new_id}-truncated-bptt"
@@ -72,7 +72,7 @@ def test_new_break_scaffolds_every_field_and_validate_says_what_is_left(tmp_path
     assert v.returncode == 1
     rows = {(row["kind"], row["id"]): row for row in json.loads(v.stdout)["rows"]}
     assert not rows[("break", new_id)]["ok"] and "break.patch" in rows[("break", new_id)]["message"]
-    assert all(rows[("break", b)]["ok"] for b in shipped), "the shipped breaks are proven as before"
+    assert all(rows[("break", b)]["ok"] for b in listed), "the shipped breaks are proven as before"
     # a second one takes the next id
     assert f"Made break {after_id}" in lynx("new", "break", "14", "another", cwd=root, check=True).stdout
 
