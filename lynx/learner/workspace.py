@@ -106,8 +106,13 @@ def load(start: Path | None = None, learner: str | None = None) -> Workspace:
                         f"use {LEARNER_RULE}, e.g. `learner = \"your-name\"` under [workspace]")
     from lynx.i18n import languages
 
-    lang = cfg.lang if cfg.lang in languages() else "en"
-    return Workspace(root=root, learner=name, lang=lang)
+    known = languages()
+    if "lang" in cfg.table and cfg.table["lang"] not in known:  # a typo would otherwise switch language silently
+        value = cfg.table["lang"]
+        shown = repr(value if not isinstance(value, str) or len(value) <= 20 else value[:20] + "…")
+        raise LynxError(f"{root / CONFIG}: lang = {shown} is not a language lynx speaks",
+                        " or ".join(f'`lang = "{code}"`' for code in known) + " under [workspace]")
+    return Workspace(root=root, learner=name, lang=cfg.lang if cfg.lang in known else "en")
 
 
 def read_config(root: Path) -> Config:
