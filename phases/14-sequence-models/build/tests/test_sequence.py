@@ -76,6 +76,27 @@ def test_a_fresh_lstm_starts_with_its_forget_gate_open():
     close(f.data, np.full((2, 16), 1 / (1 + np.exp(-1.0))), "forget gate of a fresh LSTM on zeros (bias +1)")
     close(i.data, np.full((2, 16), 0.5), "input gate of a fresh LSTM on zeros (bias 0)")
 
+
+def test_clipping_the_lstm_gradient_keeps_its_direction(fx):
+    # RNN training clips the global norm of all gradients (Pascanu et al. 2013): one factor for every
+    # parameter, so the step gets shorter and keeps its direction.
+    from minimodel.schedule import clip_grad_norm
+    from minimodel.tensor import Tensor
+
+    lstm = make_lstm(fx)
+    lstm.zero_grad()
+    (x,) = tensors(fx, "lstm_x")
+    out, _ = lstm(x)
+    (out * Tensor(fx["lstm_upstream"])).sum().backward()
+    raw = [fx["lstm_dw_ih"], fx["lstm_db"], fx["lstm_dw_hh"]]
+    total = float(np.sqrt(sum((g * g).sum() for g in raw)))
+    max_norm = total / 4
+    clip_grad_norm(lstm.parameters(), max_norm)
+    for name, param, g in zip(("w_ih.weight", "w_ih.bias", "w_hh.weight"),
+                              (lstm.w_ih.weight, lstm.w_ih.bias, lstm.w_hh.weight), raw):
+        close(param.grad, g * (max_norm / total), f"gradient of {name} after clip_grad_norm(max_norm = global norm / 4)")
+
+
 @pytest.mark.parametrize("name", CONV_CASES)
 def test_conv_padding(fx, name):
     got = tuple(int(v) for v in make_conv(fx, name).padding())

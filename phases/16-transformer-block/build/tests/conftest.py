@@ -36,12 +36,12 @@ def make_layernorm(gain, bias):
     return ln
 
 
-def make_block(fx):
+def make_block(fx, dropout: float = 0.0):
     """The learner's TransformerBlock (d_model 8, 2 heads, causal) holding the fixture's weights."""
     from minimodel.nn.config import BlockConfig
     from minimodel.nn.transformer import TransformerBlock
 
-    block = TransformerBlock(BlockConfig(d_model=8, n_heads=2, causal=True), rng=np.random.default_rng(0), dtype=np.float64)
+    block = TransformerBlock(BlockConfig(d_model=8, n_heads=2, dropout=dropout, causal=True), rng=np.random.default_rng(0), dtype=np.float64)
     pairs = {
         "ln1_gain": block.ln1.weight, "ln1_bias": block.ln1.bias, "ln2_gain": block.ln2.weight, "ln2_bias": block.ln2.bias,
         "qkv_w": block.attn.qkv.weight, "qkv_b": block.attn.qkv.bias, "proj_w": block.attn.proj.weight,

@@ -55,6 +55,16 @@ def test_block_matches_fixture(fx):
     close(make_block(fx)(Tensor(fx["block_x"])).data, fx["block_out"], "TransformerBlock output (pre-norm, causal)")
 
 
+def test_block_in_eval_mode_ignores_its_dropout(fx):
+    # Dropout acts only in training (Srivastava et al. 2014): after eval() a block built with dropout 0.5
+    # gives exactly the output of the same weights without dropout, call after call.
+    from minimodel.tensor import Tensor
+
+    block = make_block(fx, dropout=0.5).eval()
+    for call in range(2):
+        close(block(Tensor(fx["block_x"])).data, fx["block_out"],
+              f"TransformerBlock(dropout=0.5) after eval(), call {call + 1}")
+
 def test_block_with_silent_sublayers_is_the_identity(fx):
     from minimodel.tensor import Tensor
 
