@@ -1,6 +1,6 @@
 """Which parameters does AdamW's weight decay shrink, and what does it do to the LayerNorm gains?
 
-Run:  python -m minimodel.programs.layernorm_decay [--steps 1000] [--seed 0]
+Run:  python -m minimodel.programs.layernorm_decay [--steps 500] [--seed 0]
 
 Splits a one-block GPT's parameters with `decay_groups` and prints the two groups as nanoGPT does
 (tensors and numbers in each), then trains it with `configure_optimizer` (AdamW, weight decay 0.1)
@@ -22,7 +22,7 @@ LR, WEIGHT_DECAY = 3e-3, 0.1  # train()'s learning rate and configure_optimizer'
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=1000)
+    parser.add_argument("--steps", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     model = tiny_gpt(args.seed)
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"non-decayed parameter tensors: {len(no_decay)}, with {sum(p.size for p in no_decay):,} numbers")
 
     print(f"\ntraining a 1-block GPT for {args.steps} steps (AdamW, lr {LR:g}, weight decay {WEIGHT_DECAY:g})")
-    losses = train(model, args.steps, seed=args.seed, lr=LR, every=250)
+    losses = train(model, args.steps, seed=args.seed, lr=LR, every=100)
     last = losses[-100:]
     print(f"mean loss over the last {len(last)} steps: {sum(last) / len(last):.3f}")
 
