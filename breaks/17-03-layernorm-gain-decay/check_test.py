@@ -28,7 +28,8 @@ def test_matrices_decay_and_vectors_do_not():
 
 
 def test_a_step_with_no_gradient_shrinks_the_matrices_only():
-    """With a zero gradient Adam's own update is 0, so only the decoupled decay can move a parameter."""
+    """A zero-gradient step shrinks every matrix by 1 - lr·wd and leaves the gains and biases as they are."""
+    # With a zero gradient Adam's own update is 0, so only the decoupled decay can move a parameter.
     model = small_gpt()
     lr, wd = 1e-2, 0.1
     opt = configure_optimizer(model, lr=lr, weight_decay=wd)
