@@ -93,6 +93,14 @@ PINS = {
                ("          2.0             0.158            2.951", None), ("T = 0.5: +0.000 nats", "+0.000 nats")],
               [("          0.5             0.346            2.190", "2.190 nats at T = 0.5"),
                ("          2.0             0.067            4.186", "4.186 at T = 2")]),
+    "17-03": ([("decayed parameter tensors: 9, with 21,088 numbers", "9 tensors with 21,088 numbers"),
+               ("non-decayed parameter tensors: 7, with 384 numbers", "7 tensors with 384"),
+               ("blocks.0.ln1.weight  mean 0.898", "0.898 (ln1)"), ("blocks.0.ln2.weight  mean 0.942", "0.942 (ln2)"),
+               ("ln_f.weight          mean 1.509", "1.509 (ln_f)"), ("last 100 steps: 1.801", "1.801 against 1.795")],
+              [("decayed parameter tensors: 6, with 20,992 numbers", "6 tensors with 20,992"),
+               ("non-decayed parameter tensors: 10, with 480 numbers", "10 are not"),
+               ("blocks.0.ln1.weight  mean 1.026", "1.026 (ln1)"), ("blocks.0.ln2.weight  mean 1.079", "1.079 (ln2)"),
+               ("ln_f.weight          mean 1.658", "1.658 (ln_f)"), ("last 100 steps: 1.795", "is 1.795")]),
 }
 
 

@@ -1,4 +1,5 @@
-"""The validator of build challenge 17: the GPT forward pass, the LM loss, and top-k / temperature sampling.
+"""The validator of build challenge 17: the GPT forward pass, the LM loss, top-k / temperature sampling, and one
+AdamW step through them (weight decay on the matrices only).
 
 Fixtures (fixtures/gpt.npz, float64) were computed with plain NumPy by make_fixtures.py.
 Tolerances: rtol 1e-5, atol 1e-6.
@@ -100,3 +101,22 @@ def test_bad_arguments_are_refused():
         probabilities(np.zeros(4), temperature=0.0)
     with pytest.raises(ValueError):
         top_k_filter(np.zeros(4), 0)
+
+
+def test_one_adamw_step_decays_the_matrices_only(fx):
+    """configure_optimizer on your model: after one step from your loss's gradient g, every parameter is
+    p (1 - lr wd) - lr g / (|g| + eps) (Adam's first step, bias-corrected), with wd = 0.1 for the matrices
+    and 0 for the LayerNorm gains and the biases."""
+    from minimodel.nn.gpt import configure_optimizer, lm_loss
+
+    lr, wd, eps = 1e-2, 0.1, 1e-8
+    model = make_gpt(fx)
+    opt = configure_optimizer(model, lr=lr, weight_decay=wd)
+    opt.zero_grad()
+    lm_loss(model, fx["window"]).backward()
+    before = {name: (p.data.copy(), p.grad.copy()) for name, p in model.named_parameters()}
+    opt.step()
+    for name, p in model.named_parameters():
+        data, g = before[name]
+        decay = wd if p.ndim >= 2 else 0.0
+        close(p.data, data * (1 - lr * decay) - lr * g / (np.abs(g) + eps), f"{name} after one AdamW step")
