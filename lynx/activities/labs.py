@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Sequence
 
 from lynx.content.fields import text
@@ -12,8 +11,6 @@ from lynx.core.errors import LynxError
 from lynx.learner.workspace import Workspace
 
 TIMEOUT = 600  # seconds; the labs of the course finish in well under a minute
-# The labs multiply small matrices: one BLAS thread is faster than several fighting for the cores.
-BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def find(ws: Workspace, phase_id: str, lab_id: str) -> tuple[Phase, Lab]:
@@ -35,8 +32,5 @@ def run(ws: Workspace, lab: Lab, extra: Sequence[str], lang: str = "en") -> int:
 
     The program learns the language from LYNX_LANG (the labs of minimodel print their report in en or es).
     """
-    # Set in lynx's own environment, which the child inherits: lynx exits right after.
-    for name in BLAS_ENV:
-        os.environ.setdefault(name, "1")
-    os.environ["LYNX_LANG"] = lang
-    return process.run(ws.root, [*lab.run, *extra], TIMEOUT).returncode
+    # process.env_for gives it one BLAS thread, as every course program
+    return process.run(ws.root, [*lab.run, *extra], TIMEOUT, env={"LYNX_LANG": lang}).returncode
