@@ -21,7 +21,7 @@ def brief(b: Build, lang: str) -> None:
     longer than the terminal (as `lynx learn` pages do)."""
     from lynx.term.text import rule, wrap
 
-    lines = [rule(f"Build {b.id} — {text(b.title, lang)}"), ""]
+    lines = [rule(t("Build {id} — {title}", lang, id=b.id, title=text(b.title, lang))), ""]
 
     def section(head: str, body: list[str]) -> None:
         lines.extend([style(head, bold=True), *body, ""])

@@ -20,7 +20,7 @@ def show_card(b: Break, lang: str) -> None:
 
     body = Group(rich(text(b.summary, lang)), Text(""), Text(f"{t('Files', lang)}: {', '.join(b.files)}", style="dim"),
                  Text(""), rich(text(b.prompt, lang), style="bold"))
-    title = Text(f"Break {b.id} — {plain(text(b.title, lang))}")
+    title = Text(t("Break {id} — {title}", lang, id=b.id, title=plain(text(b.title, lang))))
     console().print(Panel(body, title=title, title_align="left"))
 
 
@@ -94,7 +94,7 @@ def recap(ex, lang: str) -> None:
     """The prediction beside what happened, then the hidden cause and why it matters (a break's Explained)."""
     from lynx.term.text import labelled, rule
 
-    out(rule(f"Break {ex.brk.id} — {ex.title}"))
+    out(rule(t("Break {id} — {title}", lang, id=ex.brk.id, title=ex.title)))
     rows = [(t("You predicted:", lang), ex.prediction or t("(no prediction written)", lang))]
     if ex.expected:
         rows += [(t("You expected:", lang), ex.expected), (t("Measured:", lang), ex.measured)]
