@@ -161,7 +161,8 @@ def test_swiglu_parameters_at_8d_over_3() -> None:
     assert swiglu_hidden(32) == 85
     for lang, text in pages():
         assert (f"{biases} more" if lang == "en" else f"{biases} más") in text
-    assert_in_pages(f"8 · 64/3 = {8 * d / 3:.2f}", f"`h = {h}`", f"{swiglu:,}", f"{weights:,}", f"{weights + biases:,}", f"`h = {swiglu_hidden(32)}`", f"{small:,}", f"{2 * 32 * 128:,}")
+    assert_in_pages(f"8 · 64/3 = {8 * d / 3:.2f}", f"`h = {h}`", f"{swiglu:,}", f"{weights:,}", f"{weights + biases:,}",
+                    f"`h = {swiglu_hidden(32)}`", f"{small:,}", f"{2 * 32 * 128:,}")
 
 
 # --- the lab ----------------------------------------------------------------------------

@@ -87,7 +87,7 @@ class TransformerBlock(Module):
         self.attn = MultiHeadAttention(config, rng=rng, dtype=dtype)
         self.drop = Dropout(config.dropout, seed=seed)  # seed: the dropout masks; rng: the weights
         self.ln2 = make_norm(config, dtype=dtype)
-        FeedForward = feed_forward_class(config)  # noqa: N806 - this FFN, or SwiGLU with config.ffn="swiglu"
+        FeedForward = feed_forward_class(config)  # noqa: N806 - a class: the GELU FFN, or SwiGLU (config.ffn="swiglu")
         self.ffn = FeedForward(config, rng=rng, seed=seed + 1, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:
