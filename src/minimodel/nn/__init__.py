@@ -3,7 +3,8 @@
     phase 13  Embedding, Linear, LMHead (tied to the embedding)
     phase 14  RNN, LSTM, Conv1d
     phase 15  MultiHeadAttention, scaled_dot_product_attention, causal_mask, AdditiveScores
-    phase 16  LayerNorm, GELU, Dropout, FeedForward, TransformerBlock, sinusoidal positions
+    phase 16  LayerNorm, GELU, Dropout, FeedForward, TransformerBlock, sinusoidal positions;
+              the later alternatives RMSNorm, SwiGLU and RoPE (BlockConfig's norm, ffn, positions)
     phase 17  GPT and lm_loss
 
 The transformer layers take one config: BlockConfig, or GPTConfig, which extends it.
@@ -19,9 +20,10 @@ from minimodel.nn.embedding import Embedding
 from minimodel.nn.gpt import GPT, GPTConfig, lm_loss
 from minimodel.nn.linear import Linear
 from minimodel.nn.lm_head import LMHead
-from minimodel.nn.norm import LayerNorm
+from minimodel.nn.norm import LayerNorm, RMSNorm
 from minimodel.nn.rnn import LSTM, RNN
-from minimodel.nn.transformer import FeedForward, SinusoidalPositions, TransformerBlock, sinusoidal_positions
+from minimodel.nn.rope import RoPE, apply_rope
+from minimodel.nn.transformer import FeedForward, SinusoidalPositions, SwiGLU, TransformerBlock, sinusoidal_positions
 
 __all__ = [
     "Module", "Parameter",
@@ -29,6 +31,6 @@ __all__ = [
     "RNN", "LSTM", "Conv1d",
     "MultiHeadAttention", "scaled_dot_product_attention", "causal_mask", "AdditiveScores",
     "LayerNorm", "GELU", "gelu", "Dropout", "FeedForward", "TransformerBlock", "sinusoidal_positions",
-    "SinusoidalPositions",
+    "SinusoidalPositions", "RMSNorm", "SwiGLU", "RoPE", "apply_rope",
     "BlockConfig", "GPTConfig", "GPT", "lm_loss",
 ]

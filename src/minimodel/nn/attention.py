@@ -12,6 +12,7 @@ from minimodel.init import rng_or_default
 from minimodel.module import Module, Parameter
 from minimodel.nn.config import BlockConfig
 from minimodel.nn.linear import Linear
+from minimodel.nn.rope import RoPE
 from minimodel.ops import masked_fill, swap_last
 from minimodel.tensor import Tensor
 
@@ -91,13 +92,18 @@ class MultiHeadAttention(Module):
         self.causal = config.causal
         self.qkv = Linear(d_model, 3 * d_model, rng=rng, dtype=dtype)
         self.proj = Linear(d_model, d_model, rng=rng, dtype=dtype)
+        # RoPE (Su et al. 2021): positions as rotations of q and k, inside attention (config.positions="rope")
+        self.rope = RoPE(self.d_head) if config.positions == "rope" else None
 
-    def forward(self, x: Tensor, return_weights: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    def forward(self, x: Tensor, return_weights: bool = False, start: int = 0) -> Tensor | tuple[Tensor, Tensor]:
+        """x: (B, T, C). start: the position of x's first token (for RoPE; 0 for a whole sequence)."""
         B, T, C = x.shape
         H, D = self.n_heads, self.d_head
         # (B, T, 3C) -> (B, T, 3, H, D) -> (3, B, H, T, D): one (T, D) matrix per head.
         qkv = self.qkv(x).reshape(B, T, 3, H, D).transpose((2, 0, 3, 1, 4))
         q, k, v = qkv[0], qkv[1], qkv[2]
+        if self.rope is not None:
+            q, k = self.rope(q, start), self.rope(k, start)
         mask = causal_mask(T) if self.causal else None
         y, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, H, T, D), (B, H, T, T)
         y = y.transpose((0, 2, 1, 3)).reshape(B, T, C)  # heads side by side again

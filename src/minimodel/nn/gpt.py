@@ -18,8 +18,8 @@ from minimodel.nn.config import BlockConfig
 from minimodel.nn.dropout import Dropout
 from minimodel.nn.embedding import Embedding
 from minimodel.nn.lm_head import LMHead
-from minimodel.nn.norm import LayerNorm
-from minimodel.nn.transformer import TransformerBlock
+from minimodel.nn.norm import make_norm
+from minimodel.nn.transformer import SinusoidalPositions, TransformerBlock
 from minimodel.optim import configure_optimizer  # noqa: F401 - the same: learners' scripts use this name
 from minimodel.tensor import Tensor
 
@@ -42,12 +42,17 @@ class GPT(Module):
         rng = np.random.default_rng(config.seed)
         self.tok = Embedding(config.vocab_size, config.d_model, rng=rng, dtype=dtype)
         # Learned positions (GPT-2): row t is added to whatever token sits at position t.
-        self.pos = Embedding(config.block_size, config.d_model, rng=rng, dtype=dtype)
+        # config.positions="sinusoidal": the fixed table instead; "rope": none here, attention rotates q and k.
+        self.pos: Embedding | SinusoidalPositions | None = None
+        if config.positions == "learned":
+            self.pos = Embedding(config.block_size, config.d_model, rng=rng, dtype=dtype)
+        elif config.positions == "sinusoidal":
+            self.pos = SinusoidalPositions(config.block_size, config.d_model)
         self.drop = Dropout(config.dropout, seed=config.seed)
         # Every block reads the same config (nanoGPT's Block(config)); each has its own dropout seed.
         self.blocks = [TransformerBlock(config, rng=rng, seed=config.seed + 10 * (i + 1), dtype=dtype)
                        for i in range(config.n_layers)]
-        self.ln_f = LayerNorm(config.d_model, dtype=dtype)
+        self.ln_f = make_norm(config, dtype=dtype)  # LayerNorm, or RMSNorm with config.norm="rmsnorm"
         # Tied head (Press & Wolf 2017): logits = h @ tok.weight^T, one matrix for both ends.
         self.head = LMHead(self.tok)
 
@@ -56,7 +61,12 @@ class GPT(Module):
         B, T = ids.shape
         if T > self.config.block_size:
             raise ValueError(f"GPT: sequence length {T} exceeds block_size {self.config.block_size}")
-        x = self.drop(self.tok(ids) + self.pos(np.arange(T)))  # (B, T, d); positions broadcast over B
+        x = self.tok(ids)
+        if isinstance(self.pos, Embedding):
+            x = x + self.pos(np.arange(T))  # (B, T, d); positions broadcast over B
+        elif self.pos is not None:
+            x = self.pos(x)  # adds the sinusoidal rows 0..T-1
+        x = self.drop(x)
         for block in self.blocks:
             x = block(x)
         return self.head(self.ln_f(x))  # (B, T, V)

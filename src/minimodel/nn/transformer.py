@@ -12,7 +12,7 @@ from minimodel.nn.attention import MultiHeadAttention
 from minimodel.nn.config import BlockConfig
 from minimodel.nn.dropout import Dropout
 from minimodel.nn.linear import Linear
-from minimodel.nn.norm import LayerNorm
+from minimodel.nn.norm import make_norm
 from minimodel.tensor import Tensor
 
 
@@ -33,6 +33,43 @@ class FeedForward(Module):
         return self.drop(self.down(gelu(self.up(x))))
 
 
+def swiglu_hidden(d_model: int) -> int:
+    """Shazeer's hidden width for a gated FFN: 2/3 of 4d, so that its three matrices hold as many
+    weights as the two of the 4d FFN (3 * d * 8d/3 = 2 * d * 4d). Rounded to an integer."""
+    return round(8 * d_model / 3)
+
+
+class SwiGLU(Module):
+    """Gated feed-forward (Shazeer 2020, "GLU Variants Improve Transformer"):
+
+        SwiGLU(x) = down( silu(gate(x)) * up(x) ),   silu(z) = z * sigmoid(z)   (Swish, beta = 1)
+
+    One linear map (gate) decides, feature by feature, how much of another (up) passes: a
+    Gated Linear Unit (Dauphin et al. 2017) with a Swish gate. Three matrices instead of two,
+    so the hidden width is 8d/3 instead of 4d to keep the parameter count (swiglu_hidden).
+    No biases, as in the paper and LLaMA. Like FeedForward, every position on its own.
+    """
+
+    def __init__(self, config: BlockConfig, rng: np.random.Generator | None = None, seed: int = 0,
+                 dtype: Any = np.float32, hidden: int | None = None) -> None:
+        super().__init__()
+        d = config.d_model
+        h = swiglu_hidden(d) if hidden is None else hidden
+        self.gate = Linear(d, h, bias=False, rng=rng, dtype=dtype)
+        self.up = Linear(d, h, bias=False, rng=rng, dtype=dtype)
+        self.down = Linear(h, d, bias=False, rng=rng, dtype=dtype)
+        self.drop = Dropout(config.dropout, seed=seed)
+
+    def forward(self, x: Tensor) -> Tensor:
+        g = self.gate(x)
+        return self.drop(self.down(g * g.sigmoid() * self.up(x)))
+
+
+def feed_forward_class(config: BlockConfig) -> type[FeedForward] | type[SwiGLU]:
+    """The FFN that config.ffn names: "gelu" (FeedForward, 4d) or "swiglu" (SwiGLU, 8d/3)."""
+    return SwiGLU if config.ffn == "swiglu" else FeedForward
+
+
 class TransformerBlock(Module):
     """x -> x + attn(ln1(x)) -> x + ffn(ln2(x))   (pre-norm).
 
@@ -46,10 +83,11 @@ class TransformerBlock(Module):
     def __init__(self, config: BlockConfig, rng: np.random.Generator | None = None, seed: int = 0,
                  dtype: Any = np.float32) -> None:
         super().__init__()
-        self.ln1 = LayerNorm(config.d_model, dtype=dtype)
+        self.ln1 = make_norm(config, dtype=dtype)  # LayerNorm, or RMSNorm with config.norm="rmsnorm"
         self.attn = MultiHeadAttention(config, rng=rng, dtype=dtype)
         self.drop = Dropout(config.dropout, seed=seed)  # seed: the dropout masks; rng: the weights
-        self.ln2 = LayerNorm(config.d_model, dtype=dtype)
+        self.ln2 = make_norm(config, dtype=dtype)
+        FeedForward = feed_forward_class(config)  # noqa: N806 - a class: the GELU FFN, or SwiGLU (config.ffn="swiglu")
         self.ffn = FeedForward(config, rng=rng, seed=seed + 1, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:

@@ -16,6 +16,7 @@ from minimodel.init import rng_or_default
 from minimodel.module import Module, Parameter
 from minimodel.nn.config import BlockConfig
 from minimodel.nn.linear import Linear
+from minimodel.nn.rope import RoPE
 from minimodel.ops import masked_fill, swap_last
 from minimodel.tensor import Tensor
 
@@ -92,11 +93,15 @@ class MultiHeadAttention(Module):
         self.causal = config.causal
         self.qkv = Linear(d_model, 3 * d_model, rng=rng, dtype=dtype)
         self.proj = Linear(d_model, d_model, rng=rng, dtype=dtype)
+        # RoPE (Su et al. 2021): positions as rotations of q and k, inside attention (config.positions="rope")
+        self.rope = RoPE(self.d_head) if config.positions == "rope" else None
 
-    def forward(self, x: Tensor, return_weights: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    def forward(self, x: Tensor, return_weights: bool = False, start: int = 0) -> Tensor | tuple[Tensor, Tensor]:
+        """x: (B, T, C). start: the position of x's first token (for RoPE; 0 for a whole sequence)."""
         # 1. one product makes q, k and v for every head: self.qkv(x) has shape (B, T, 3C), columns [q | k | v],
         #    and inside each third, head h owns the D consecutive columns h*D .. h*D+D-1.
         # 2. reshape/transpose to three (B, H, T, D) tensors; mask with causal_mask(T) when self.causal.
+        #    (With config.positions="rope", self.rope is set: rotate q and k with self.rope(q, start), self.rope(k, start).)
         # 3. attend, put the heads side by side again (B, T, C), and mix them with self.proj.
         raise NotImplementedError("MultiHeadAttention.forward: see the steps above")
 

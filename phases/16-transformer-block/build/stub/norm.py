@@ -39,3 +39,34 @@ class LayerNorm(Module):
 
     def __repr__(self) -> str:
         return f"LayerNorm({self.d_model}, eps={self.eps})"
+
+
+class RMSNorm(Module):
+    """Root-mean-square normalisation (Zhang & Sennrich 2019): LayerNorm without the centring.
+
+        y = x / sqrt(mean(x^2) + eps) * weight
+
+    Each feature vector (last axis) is divided by its RMS; there is no mean to subtract and
+    no bias, so d_model parameters instead of LayerNorm's 2 * d_model and one statistic
+    instead of two. The authors argue the re-scaling, not the re-centring, is what keeps
+    training stable. On a vector whose mean is already 0 the RMS is the standard deviation,
+    and RMSNorm gives what LayerNorm (with bias 0) gives. Used by T5 and LLaMA.
+    """
+
+    def __init__(self, d_model: int, eps: float = 1e-5, dtype: Any = np.float32) -> None:
+        super().__init__()
+        self.d_model = d_model
+        self.eps = eps
+        self.weight = Parameter(np.ones(d_model, dtype=dtype))
+
+    def forward(self, x: Tensor) -> Tensor:
+        ms = (x * x).mean(axis=-1, keepdims=True)  # mean square over the features
+        return x / (ms + self.eps) ** 0.5 * self.weight
+
+    def __repr__(self) -> str:
+        return f"RMSNorm({self.d_model}, eps={self.eps})"
+
+
+def make_norm(config: Any, dtype: Any = np.float32) -> Module:
+    """The norm that config.norm names ("layernorm" or "rmsnorm"), of width config.d_model."""
+    return RMSNorm(config.d_model, dtype=dtype) if config.norm == "rmsnorm" else LayerNorm(config.d_model, dtype=dtype)

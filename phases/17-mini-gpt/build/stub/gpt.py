@@ -21,8 +21,8 @@ from minimodel.nn.config import BlockConfig
 from minimodel.nn.dropout import Dropout
 from minimodel.nn.embedding import Embedding
 from minimodel.nn.lm_head import LMHead
-from minimodel.nn.norm import LayerNorm
-from minimodel.nn.transformer import TransformerBlock
+from minimodel.nn.norm import make_norm
+from minimodel.nn.transformer import SinusoidalPositions, TransformerBlock
 from minimodel.optim import configure_optimizer  # noqa: F401 - the same: learners' scripts use this name
 from minimodel.tensor import Tensor
 
@@ -45,17 +45,23 @@ class GPT(Module):
         rng = np.random.default_rng(config.seed)
         self.tok = Embedding(config.vocab_size, config.d_model, rng=rng, dtype=dtype)
         # Learned positions (GPT-2): row t is added to whatever token sits at position t.
-        self.pos = Embedding(config.block_size, config.d_model, rng=rng, dtype=dtype)
+        # config.positions="sinusoidal": the fixed table instead; "rope": none here, attention rotates q and k.
+        self.pos: Embedding | SinusoidalPositions | None = None
+        if config.positions == "learned":
+            self.pos = Embedding(config.block_size, config.d_model, rng=rng, dtype=dtype)
+        elif config.positions == "sinusoidal":
+            self.pos = SinusoidalPositions(config.block_size, config.d_model)
         self.drop = Dropout(config.dropout, seed=config.seed)
         # Every block reads the same config (nanoGPT's Block(config)); each has its own dropout seed.
         self.blocks = [TransformerBlock(config, rng=rng, seed=config.seed + 10 * (i + 1), dtype=dtype)
                        for i in range(config.n_layers)]
-        self.ln_f = LayerNorm(config.d_model, dtype=dtype)
+        self.ln_f = make_norm(config, dtype=dtype)  # LayerNorm, or RMSNorm with config.norm="rmsnorm"
         # Tied head (Press & Wolf 2017): logits = h @ tok.weight^T, one matrix for both ends.
         self.head = LMHead(self.tok)
 
     def forward(self, ids: Any) -> Tensor:
         # 1. ids (B, T) -> token embeddings + position embeddings of 0..T-1 (refuse T > block_size with a ValueError)
+        #    (self.pos is that Embedding by default; see __init__ for config.positions="sinusoidal" and "rope")
         # 2. dropout, then every block in self.blocks, then the final LayerNorm
         # 3. the tied head turns (B, T, d_model) into logits (B, T, vocab_size)
         raise NotImplementedError("GPT.forward: see the steps above")
