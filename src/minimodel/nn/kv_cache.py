@@ -1,4 +1,4 @@
-"""The KV cache: generation that feeds the model only the new token (Pope et al. 2022, "Efficiently
+"""The KV cache: generation that feeds the model only the new token (Pope et al. 2023, "Efficiently
 Scaling Transformer Inference"; the keys and values of a causal decoder never change once computed).
 
 With a causal mask, the key and value of position t depend on tokens 0..t only, so appending a token
