@@ -4,7 +4,7 @@
     phase 14  RNN, LSTM, Conv1d
     phase 15  MultiHeadAttention, scaled_dot_product_attention, causal_mask, AdditiveScores
     phase 16  LayerNorm, GELU, Dropout, FeedForward, TransformerBlock, sinusoidal positions
-    phase 17  GPT and lm_loss
+    phase 17  GPT and lm_loss, KVCache (generation that reads only the new token)
 
 The transformer layers take one config: BlockConfig, or GPTConfig, which extends it.
 """
@@ -17,6 +17,7 @@ from minimodel.nn.conv import Conv1d
 from minimodel.nn.dropout import Dropout
 from minimodel.nn.embedding import Embedding
 from minimodel.nn.gpt import GPT, GPTConfig, lm_loss
+from minimodel.nn.kv_cache import KVCache
 from minimodel.nn.linear import Linear
 from minimodel.nn.lm_head import LMHead
 from minimodel.nn.norm import LayerNorm
@@ -30,5 +31,5 @@ __all__ = [
     "MultiHeadAttention", "scaled_dot_product_attention", "causal_mask", "AdditiveScores",
     "LayerNorm", "GELU", "gelu", "Dropout", "FeedForward", "TransformerBlock", "sinusoidal_positions",
     "SinusoidalPositions",
-    "BlockConfig", "GPTConfig", "GPT", "lm_loss",
+    "BlockConfig", "GPTConfig", "GPT", "lm_loss", "KVCache",
 ]
