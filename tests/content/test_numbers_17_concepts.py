@@ -210,3 +210,13 @@ def test_no_other_number(gpt_lab, kv, lang):
     for number in re.findall(r"\d[\d.,·×⁰¹²³⁴⁵⁶⁷⁸⁹⁻x%]*", prose):
         number = number.rstrip(".,")
         assert number in allowed or any(number in v for v in allowed), f"page 06 ({lang}) states {number}, not computed"
+
+
+def test_kv_cache_lab_prints_the_same_totals(kv):
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "OPENBLAS_NUM_THREADS": "1"}
+    proc = subprocess.run([sys.executable, "-m", "minimodel.labs.kv_cache"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    a, b = kv["total"]["no_cache"], kv["total"]["cache"]
+    assert re.search(rf"^ all +{a['scores']} +{b['scores']} +{a['multiply_adds']} +{b['multiply_adds']}$", proc.stdout, re.M)
+    assert "same tokens with and without the cache: True" in proc.stdout

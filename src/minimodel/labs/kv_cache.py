@@ -117,7 +117,8 @@ def report(res: dict) -> str:
         f"mini-GPT of lab 17 (untrained), {res['prompt']!r} = {res['prompt_tokens']} tokens, "
         f"{res['new_tokens']} new tokens, greedy",
         "",
-        f"{'step':>4}  {'context':>7}  {'scores':>8} {'with cache':>10}  {'multiply-adds':>13} {'with cache':>10}",
+        f"{'':>4}  {'':>7}  {'attention scores':>19}  {'multiply-adds':>24}",
+        f"{'step':>4}  {'context':>7}  {'no cache':>8} {'cache':>10}  {'no cache':>13} {'cache':>10}",
     ]
     last = len(res["steps"])
     for row in res["steps"]:
@@ -128,6 +129,7 @@ def report(res: dict) -> str:
     a, b = res["total"]["no_cache"], res["total"]["cache"]
     lines += [
         f"{'all':>4}  {'':>7}  {a['scores']:>8} {b['scores']:>10}  {a['multiply_adds']:>13} {b['multiply_adds']:>10}",
+        "(step 1 reads the prompt either way: the prefill that fills the cache)",
         "",
         f"the cache computes {a['scores'] / b['scores']:.1f}x fewer scores and "
         f"{a['multiply_adds'] / b['multiply_adds']:.1f}x fewer multiply-adds",
