@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from minimodel.nn.kv_cache import KVCache
+from minimodel.nn.kv_cache import forward as cached_forward
 from minimodel.tensor import no_grad
 
 
@@ -94,4 +95,4 @@ def _cached_step(model: Any, ids: list[int], cache: KVCache | None) -> tuple[np.
         new = ids[-block:]
     else:
         new = ids[len(cache):]
-    return model(np.array([new]), cache=cache).data[0, -1], cache
+    return cached_forward(model, np.array([new]), cache).data[0, -1], cache

@@ -8,7 +8,8 @@ from minimodel import F, Tensor
 from minimodel.accounting import GPT2_SMALL, MINI_GPT, gpt_parameters, training_flops
 from minimodel.gradcheck import check_gradients as check
 from minimodel.nn.gpt import GPT, GPTConfig
-from minimodel.nn.kv_cache import KVCache
+from minimodel.nn.attention import MultiHeadAttention
+from minimodel.nn.kv_cache import KVCache, forward
 from minimodel.sample import generate
 from minimodel.tensor import no_grad
 
@@ -27,27 +28,27 @@ def test_cached_logits_match_one_pass_over_the_sequence():
     with no_grad():
         full = model(ids).data
         cache = KVCache.empty(CONFIG.n_layers)
-        parts = [model(ids[:, :3], cache=cache).data]  # a prompt of 3, then one token at a time
-        parts += [model(ids[:, t:t + 1], cache=cache).data for t in range(3, CONFIG.block_size)]
+        parts = [forward(model, ids[:, :3], cache).data]  # a prompt of 3, then one token at a time
+        parts += [forward(model, ids[:, t:t + 1], cache).data for t in range(3, CONFIG.block_size)]
     assert len(cache) == CONFIG.block_size
     np.testing.assert_allclose(np.concatenate(parts, axis=1), full, rtol=0, atol=1e-12)
-    assert all(block.attn.cache is None for block in model.blocks)  # detached after each call
+    assert all(type(block.attn) is MultiHeadAttention for block in model.blocks)  # put back after each call
 
 
 def test_the_cache_holds_keys_per_layer_and_positions_start_after_it():
     model = _model()
     cache = KVCache.empty(CONFIG.n_layers)
     with no_grad():
-        model(np.array([[1, 2, 3, 4]]), cache=cache)
-        one = model(np.array([[5]]), cache=cache).data[0, -1]
+        forward(model, np.array([[1, 2, 3, 4]]), cache)
+        one = forward(model, np.array([[5]]), cache).data[0, -1]
         alone = model(np.array([[5]])).data[0, -1]  # position 0, no past: a different prediction
     d_head = CONFIG.d_model // CONFIG.n_heads
     assert [layer.keys.shape for layer in cache.layers] == [(1, CONFIG.n_heads, 5, d_head)] * CONFIG.n_layers
     assert not np.allclose(one, alone)
-    with pytest.raises(ValueError, match="exceeds block_size"):
-        model(np.ones((1, CONFIG.block_size), dtype=np.int64), cache=cache)
+    with pytest.raises(ValueError, match="exceed block_size"):
+        forward(model, np.ones((1, CONFIG.block_size), dtype=np.int64), cache)
     with pytest.raises(ValueError, match="layer caches"):
-        model(np.array([[1]]), cache=KVCache.empty(CONFIG.n_layers - 1))
+        forward(model, np.array([[1]]), KVCache.empty(CONFIG.n_layers - 1))
 
 
 @pytest.mark.parametrize("how", [dict(greedy=True), dict(temperature=0.9, top_k=8, seed=5)])

@@ -31,7 +31,8 @@ from minimodel.bpe import BPETokenizer
 from minimodel.data import load_corpus
 from minimodel.nn.attention import MultiHeadAttention
 from minimodel.nn.gpt import GPT
-from minimodel.nn.kv_cache import KVCache
+from minimodel.nn.kv_cache import CachedAttention, KVCache
+from minimodel.nn.kv_cache import forward as cached_forward
 from minimodel.nn.linear import Linear
 from minimodel.nn.lm_head import LMHead
 from minimodel.sample import generate
@@ -52,7 +53,7 @@ class Cost:
 
 @dataclass
 class Meter:
-    """A forward hook that adds up each layer's work; one Cost per forward of the whole model."""
+    """A forward hook that adds up each layer's work; one Cost per forward of the whole model (it ends at the head)."""
 
     steps: list[Cost] = field(default_factory=list)
     current: Cost = field(default_factory=Cost)
@@ -62,16 +63,17 @@ class Meter:
         if isinstance(module, Linear):
             x = inputs[0]
             c.multiply_adds += x.size // x.shape[-1] * module.in_features * module.out_features
-        elif isinstance(module, LMHead):
+        elif isinstance(module, (MultiHeadAttention, CachedAttention)):
+            B, T, C = inputs[0].shape
+            cached = isinstance(module, CachedAttention)
+            keys = len(module.cache) if cached else T  # the cache already holds this call's keys
+            heads = module.attn.n_heads if cached else module.n_heads
+            c.context = keys
+            c.scores += B * heads * T * keys
+            c.multiply_adds += 2 * B * T * keys * C  # q k^T and weights @ v: heads x d_head = C each
+        elif isinstance(module, LMHead):  # the last layer of a forward pass: the step is complete
             h = inputs[0]
             c.multiply_adds += h.size * module.vocab_size_out  # rows x d x V
-        elif isinstance(module, MultiHeadAttention):
-            B, T, C = inputs[0].shape
-            keys = len(module.cache) if module.cache is not None else T  # the cache already holds this call's
-            c.context = keys
-            c.scores += B * module.n_heads * T * keys
-            c.multiply_adds += 2 * B * T * keys * C  # q k^T and weights @ v: heads x d_head = C each
-        elif isinstance(module, GPT):
             self.steps.append(self.current)
             self.current = Cost()
 
@@ -90,7 +92,7 @@ def largest_logit_gap(model: GPT, ids: np.ndarray) -> float:
     with no_grad():
         full = model(np.asarray(ids)[None]).data[0]
         cache = KVCache.empty(model.config.n_layers)
-        cached = np.stack([model(np.array([[i]]), cache=cache).data[0, -1] for i in ids])
+        cached = np.stack([cached_forward(model, np.array([[i]]), cache).data[0, -1] for i in ids])
     model.train()
     return float(np.abs(full - cached).max())
 

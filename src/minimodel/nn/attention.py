@@ -11,7 +11,6 @@ from minimodel.functional import softmax
 from minimodel.init import rng_or_default
 from minimodel.module import Module, Parameter
 from minimodel.nn.config import BlockConfig
-from minimodel.nn.kv_cache import LayerCache
 from minimodel.nn.linear import Linear
 from minimodel.ops import masked_fill, swap_last
 from minimodel.tensor import Tensor
@@ -92,7 +91,6 @@ class MultiHeadAttention(Module):
         self.causal = config.causal
         self.qkv = Linear(d_model, 3 * d_model, rng=rng, dtype=dtype)
         self.proj = Linear(d_model, d_model, rng=rng, dtype=dtype)
-        self.cache: LayerCache | None = None  # set by GPT.forward(ids, cache=...) while it generates
 
     def forward(self, x: Tensor, return_weights: bool = False) -> Tensor | tuple[Tensor, Tensor]:
         B, T, C = x.shape
@@ -101,10 +99,6 @@ class MultiHeadAttention(Module):
         qkv = self.qkv(x).reshape(B, T, 3, H, D).transpose((2, 0, 3, 1, 4))
         q, k, v = qkv[0], qkv[1], qkv[2]
         mask = causal_mask(T) if self.causal else None
-        if self.cache is not None:  # KV cache (minimodel.nn.kv_cache): x holds only the positions after it
-            past = len(self.cache)
-            k, v = self.cache.extend(k, v)  # (B, H, past + T, D): the earlier keys and values, reused
-            mask = causal_mask(past + T)[past:] if self.causal else None  # the rows of the new positions
         y, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, H, T, D), (B, H, T, T)
         y = y.transpose((0, 2, 1, 3)).reshape(B, T, C)  # heads side by side again
         out = self.proj(y)

@@ -17,7 +17,6 @@ from minimodel.module import Module
 from minimodel.nn.config import BlockConfig
 from minimodel.nn.dropout import Dropout
 from minimodel.nn.embedding import Embedding
-from minimodel.nn.kv_cache import KVCache, attached
 from minimodel.nn.lm_head import LMHead
 from minimodel.nn.norm import LayerNorm
 from minimodel.nn.transformer import TransformerBlock
@@ -52,18 +51,14 @@ class GPT(Module):
         # Tied head (Press & Wolf 2017): logits = h @ tok.weight^T, one matrix for both ends.
         self.head = LMHead(self.tok)
 
-    def forward(self, ids: Any, cache: KVCache | None = None) -> Tensor:
-        """Logits for `ids` (B, T). With a KV cache (generation), `ids` are the positions after the
-        len(cache) already read: their positions start there, and the blocks reuse the cached keys and values."""
+    def forward(self, ids: Any) -> Tensor:
         ids = np.asarray(ids.data if isinstance(ids, Tensor) else ids)
         B, T = ids.shape
-        start = len(cache) if cache is not None else 0
-        if start + T > self.config.block_size:
-            raise ValueError(f"GPT: sequence length {start + T} exceeds block_size {self.config.block_size}")
-        x = self.drop(self.tok(ids) + self.pos(np.arange(start, start + T)))  # (B, T, d); positions broadcast over B
-        with attached(self.blocks, cache):
-            for block in self.blocks:
-                x = block(x)
+        if T > self.config.block_size:
+            raise ValueError(f"GPT: sequence length {T} exceeds block_size {self.config.block_size}")
+        x = self.drop(self.tok(ids) + self.pos(np.arange(T)))  # (B, T, d); positions broadcast over B
+        for block in self.blocks:
+            x = block(x)
         return self.head(self.ln_f(x))  # (B, T, V)
 
     def __repr__(self) -> str:

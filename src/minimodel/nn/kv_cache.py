@@ -8,17 +8,24 @@ attention layer keeps its keys and values, the model reads the new token alone, 
 n scores: linear instead of quadratic in the context length.
 
     cache = KVCache.empty(model.config.n_layers)
-    logits = model(prompt_ids, cache=cache)     # the prompt once: fills the cache ("prefill")
-    logits = model([[next_id]], cache=cache)    # then one token at a time, at position len(cache)
+    logits = forward(model, prompt_ids, cache)    # the prompt once: fills the cache ("prefill")
+    logits = forward(model, [[next_id]], cache)   # then one token at a time, at position len(cache)
+
+`forward` is GPT.forward with the positions offset by len(cache), and each block's attention swapped,
+for the call, for a CachedAttention that reads and extends its layer's cache. GPT, TransformerBlock and
+MultiHeadAttention themselves are unchanged: the same weights, causal_mask and
+scaled_dot_product_attention do the work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from minimodel.module import Module
+from minimodel.nn.attention import MultiHeadAttention, causal_mask, scaled_dot_product_attention
 from minimodel.ops import concat
 from minimodel.tensor import Tensor
 
@@ -55,18 +62,39 @@ class KVCache:
         return len(self.layers[0]) if self.layers else 0
 
 
-@contextmanager
-def attached(blocks: Sequence[Any], cache: KVCache | None) -> Iterator[None]:
-    """While inside, block i's attention reads and extends cache.layers[i]; without a cache, nothing changes."""
-    if cache is None:
-        yield
-        return
-    if len(cache.layers) != len(blocks):
-        raise ValueError(f"KVCache: {len(cache.layers)} layer caches for {len(blocks)} blocks")
-    for block, layer in zip(blocks, cache.layers):
-        block.attn.cache = layer
-    try:
-        yield
-    finally:
-        for block in blocks:
-            block.attn.cache = None
+class CachedAttention(Module):
+    """MultiHeadAttention.forward for the positions after len(cache): their queries attend over the
+    cached keys and values plus their own, which are appended to the cache."""
+
+    def __init__(self, attn: MultiHeadAttention, cache: LayerCache) -> None:
+        super().__init__()
+        self.attn, self.cache = attn, cache
+
+    def forward(self, x: Tensor) -> Tensor:
+        a, (B, T, C) = self.attn, x.shape
+        qkv = a.qkv(x).reshape(B, T, 3, a.n_heads, a.d_head).transpose((2, 0, 3, 1, 4))
+        past = len(self.cache)
+        k, v = self.cache.extend(qkv[1], qkv[2])  # (B, H, past + T, D): the earlier ones are reused
+        mask = causal_mask(past + T)[past:] if a.causal else None  # the rows of the new positions
+        y, _ = scaled_dot_product_attention(qkv[0], k, v, mask)
+        return a.proj(y.transpose((0, 2, 1, 3)).reshape(B, T, C))
+
+
+def forward(model: Any, ids: Any, cache: KVCache) -> Tensor:
+    """A GPT's logits for `ids` (B, T), the positions len(cache) .. len(cache) + T - 1."""
+    ids = np.asarray(ids)
+    B, T = ids.shape
+    start = len(cache)
+    if start + T > model.config.block_size:
+        raise ValueError(f"KVCache: positions up to {start + T} exceed block_size {model.config.block_size}")
+    if len(cache.layers) != len(model.blocks):
+        raise ValueError(f"KVCache: {len(cache.layers)} layer caches for {len(model.blocks)} blocks")
+    x = model.drop(model.tok(ids) + model.pos(np.arange(start, start + T)))  # positions offset by the cache
+    for block, layer in zip(model.blocks, cache.layers):
+        attn = block.attn
+        block.attn = CachedAttention(attn, layer)  # for this call only: the block's own forward runs
+        try:
+            x = block(x)
+        finally:
+            block.attn = attn
+    return model.head(model.ln_f(x))
