@@ -113,14 +113,19 @@ def _class_ids(targets: Any) -> np.ndarray:
     return ids
 
 
-def cross_entropy(logits: Tensor, targets: Any, num_classes: int | None = None) -> Tensor:
+def cross_entropy(logits: Tensor, targets: Any, num_classes: int | None = None, label_smoothing: float = 0.0) -> Tensor:
     """Mean negative log-likelihood of the target classes.
 
     logits:      (..., C) unnormalised scores
     targets:     (...) integer class ids, one per position (an integer array or list, or a Tensor)
     num_classes: if given, the number of classes the targets come from; the logits must
                  have exactly that many columns.
+    label_smoothing: eps in [0, 1]. The target distribution becomes (1 - eps) onehot + eps / C on
+                 every class (Szegedy et al. 2016, as PyTorch's): the loss can no longer reach 0, and
+                 no logit is pushed to infinity. 0 (the default) is the plain loss.
     """
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     targets = _class_ids(targets)
     # Shape checks first: a mismatch here is a wiring bug upstream, and the message should
     # say which shapes disagree instead of failing deep inside an index operation.
@@ -148,6 +153,9 @@ def cross_entropy(logits: Tensor, targets: Any, num_classes: int | None = None) 
     rows, cols = np.arange(shifted.shape[0]), targets.reshape(-1)
     n = np.asarray(shifted.shape[0], dtype=shifted.dtype)
     log_p = shifted[rows, cols] - np.log(total[:, 0])
+    if label_smoothing:  # -sum_j q_j log p_j = (1 - eps)(-log p_target) + eps · mean_j(-log p_j)
+        mean_log_p = shifted.mean(axis=-1) - np.log(total[:, 0])
+        log_p = (1.0 - label_smoothing) * log_p + label_smoothing * mean_log_p
     out = logits._make(-(log_p.sum() / n), (logits,), "cross_entropy")  # mean of -log p(target)
 
     def _backward() -> None:
@@ -155,7 +163,11 @@ def cross_entropy(logits: Tensor, targets: Any, num_classes: int | None = None) 
         # minus the one it should have been, for every position.
         scale = out.grad / n
         grad = e * (scale / total)  # softmax * scale, in one pass
-        grad[rows, cols] -= scale
+        if label_smoothing:  # softmax - q, with q = (1 - eps) onehot + eps / C
+            grad -= scale * (label_smoothing / C)
+            grad[rows, cols] -= scale * (1.0 - label_smoothing)
+        else:
+            grad[rows, cols] -= scale
         logits._accumulate(grad.reshape(logits.shape), fresh=True)
 
     out._backward = _backward

@@ -7,7 +7,8 @@ Run:  python -m minimodel.labs.gpt_train [--steps 600] [--seed 0] [--json] [--pl
     LayerNorm gains and biases), warm-up + cosine learning rate, gradient clipping at norm 1.0.
 
 The corpus is split 90/10 into training and held-out text. The program prints the first loss
-next to ln V (the loss of a uniform guess), the training and held-out loss as it goes, and then
+next to ln V (the loss of a uniform guess), the training and held-out loss as it goes (and the
+perplexity, exp of the loss), and then
 continues a prompt greedily and with temperature + top-k sampling. Everything is seeded: the
 same settings give the same numbers, and the numbers quoted on the phase 17 pages come from
 the defaults.
@@ -56,6 +57,11 @@ class Settings:
 def split(ids: np.ndarray, held_out: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
     cut = int(len(ids) * (1.0 - held_out))
     return ids[:cut], ids[cut:]
+
+
+def perplexity(loss: float) -> float:
+    """exp of a mean cross-entropy in nats: the number of equally likely tokens that would be as surprising."""
+    return float(np.exp(loss))
 
 
 def evaluate(model: GPT, ids: np.ndarray, block: int) -> float:
@@ -130,7 +136,8 @@ def run(s: Settings = Settings(), progress: bool = False, echo: bool = False) ->
                        "held_out": evaluate(model, val_ids, s.block_size)}
                 evals.append(row)
                 if echo:
-                    bar.log(f"step {row['step']:4d}  train loss {row['train']:.3f}  held-out loss {row['held_out']:.3f}")
+                    bar.log(f"step {row['step']:4d}  train loss {row['train']:.3f}  held-out loss {row['held_out']:.3f}"
+                            f"  held-out perplexity {perplexity(row['held_out']):.1f}")
     prompt = tok.encode(s.prompt)
     greedy = generate(model, prompt, s.sample_tokens, greedy=True)
     sampled = generate(model, prompt, s.sample_tokens, temperature=s.temperature, top_k=s.top_k, seed=s.seed)
@@ -144,6 +151,10 @@ def run(s: Settings = Settings(), progress: bool = False, echo: bool = False) ->
         "final_train_loss": evals[-1]["train"] if evals else None,
         "final_held_out_loss": evals[-1]["held_out"] if evals else None,
         "best_held_out": min((e for e in evals if e["step"]), key=lambda e: e["held_out"], default=None),
+        "perplexity": {"initial": perplexity(losses[0]) if losses else None,
+                       "final_train": perplexity(evals[-1]["train"]) if evals else None,
+                       "final_held_out": perplexity(evals[-1]["held_out"]) if evals else None,
+                       "best_held_out": perplexity(min(e["held_out"] for e in evals if e["step"]))},
         "evals": evals,
         "losses": losses,
         "greedy": tok.decode(greedy),
@@ -174,7 +185,7 @@ def plot(res: dict, path: str) -> None:
 
 
 def report(res: dict) -> str:
-    t, s = res["tokens"], res["settings"]
+    t, s, p = res["tokens"], res["settings"], res["perplexity"]
     lines = [
         f"corpus: {t['corpus_bytes']} bytes -> {t['corpus_tokens']} BPE tokens "
         f"({t['train_tokens']} for training, {t['held_out_tokens']} held out)",
@@ -184,6 +195,8 @@ def report(res: dict) -> str:
         f"lowest held-out loss {res['best_held_out']['held_out']:.3f} at step {res['best_held_out']['step']}"
         + (" (after that the model memorises the training text: overfitting)"
            if res["best_held_out"]["step"] < s["steps"] else ""),
+        f"perplexity = exp(loss): first {p['initial']:.1f} (of V = {s['vocab_size']} tokens), "
+        f"training {p['final_train']:.2f}, held-out {p['final_held_out']:.1f}, lowest held-out {p['best_held_out']:.1f}",
         "",
         f"greedy:                {res['greedy']!r}",
         f"T={s['temperature']}, top-k={s['top_k']}:    {res['sampled']!r}",

@@ -5,7 +5,7 @@
     phase 15  MultiHeadAttention, scaled_dot_product_attention, causal_mask, AdditiveScores
     phase 16  LayerNorm, GELU, Dropout, FeedForward, TransformerBlock, sinusoidal positions;
               the later alternatives RMSNorm, SwiGLU and RoPE (BlockConfig's norm, ffn, positions)
-    phase 17  GPT and lm_loss
+    phase 17  GPT and lm_loss, KVCache (generation that reads only the new token)
 
 The transformer layers take one config: BlockConfig, or GPTConfig, which extends it.
 """
@@ -18,6 +18,7 @@ from minimodel.nn.conv import Conv1d
 from minimodel.nn.dropout import Dropout
 from minimodel.nn.embedding import Embedding
 from minimodel.nn.gpt import GPT, GPTConfig, lm_loss
+from minimodel.nn.kv_cache import KVCache
 from minimodel.nn.linear import Linear
 from minimodel.nn.lm_head import LMHead
 from minimodel.nn.norm import LayerNorm, RMSNorm
@@ -32,5 +33,5 @@ __all__ = [
     "MultiHeadAttention", "scaled_dot_product_attention", "causal_mask", "AdditiveScores",
     "LayerNorm", "GELU", "gelu", "Dropout", "FeedForward", "TransformerBlock", "sinusoidal_positions",
     "SinusoidalPositions", "RMSNorm", "SwiGLU", "RoPE", "apply_rope",
-    "BlockConfig", "GPTConfig", "GPT", "lm_loss",
+    "BlockConfig", "GPTConfig", "GPT", "lm_loss", "KVCache",
 ]
