@@ -22,8 +22,15 @@ def _model(dtype=np.float64) -> GPT:
     return m
 
 
-def test_cached_logits_match_one_pass_over_the_sequence():
-    model = _model()
+@pytest.mark.parametrize("options", [{}, {"positions": "sinusoidal"}, {"positions": "rope"},
+                                     {"positions": "rope", "norm": "rmsnorm", "ffn": "swiglu"}],
+                         ids=["learned", "sinusoidal", "rope", "rope-rmsnorm-swiglu"])
+def test_cached_logits_match_one_pass_over_the_sequence(options):
+    """Every positions option: learned and sinusoidal rows offset by the cache, RoPE rotating at len(cache)."""
+    import dataclasses
+
+    model = GPT(dataclasses.replace(CONFIG, **options), dtype=np.float64)
+    model.eval()
     ids = np.random.default_rng(0).integers(0, CONFIG.vocab_size, size=(2, CONFIG.block_size))
     with no_grad():
         full = model(ids).data

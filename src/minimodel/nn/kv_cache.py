@@ -26,6 +26,7 @@ import numpy as np
 
 from minimodel.module import Module
 from minimodel.nn.attention import MultiHeadAttention, causal_mask, scaled_dot_product_attention
+from minimodel.nn.embedding import Embedding
 from minimodel.ops import concat
 from minimodel.tensor import Tensor
 
@@ -74,9 +75,12 @@ class CachedAttention(Module):
         a, (B, T, C) = self.attn, x.shape
         qkv = a.qkv(x).reshape(B, T, 3, a.n_heads, a.d_head).transpose((2, 0, 3, 1, 4))
         past = len(self.cache)
-        k, v = self.cache.extend(qkv[1], qkv[2])  # (B, H, past + T, D): the earlier ones are reused
+        q, k = qkv[0], qkv[1]
+        if a.rope is not None:  # RoPE rotates by absolute position: the new tokens sit at past, past + 1, ...
+            q, k = a.rope(q, past), a.rope(k, past)
+        k, v = self.cache.extend(k, qkv[2])  # (B, H, past + T, D): the earlier ones are reused (rotated once)
         mask = causal_mask(past + T)[past:] if a.causal else None  # the rows of the new positions
-        y, _ = scaled_dot_product_attention(qkv[0], k, v, mask)
+        y, _ = scaled_dot_product_attention(q, k, v, mask)
         return a.proj(y.transpose((0, 2, 1, 3)).reshape(B, T, C))
 
 
@@ -89,7 +93,12 @@ def forward(model: Any, ids: Any, cache: KVCache) -> Tensor:
         raise ValueError(f"KVCache: positions up to {start + T} exceed block_size {model.config.block_size}")
     if len(cache.layers) != len(model.blocks):
         raise ValueError(f"KVCache: {len(cache.layers)} layer caches for {len(model.blocks)} blocks")
-    x = model.drop(model.tok(ids) + model.pos(np.arange(start, start + T)))  # positions offset by the cache
+    x = model.tok(ids)
+    if isinstance(model.pos, Embedding):  # learned rows, offset by the cache
+        x = x + model.pos(np.arange(start, start + T))
+    elif model.pos is not None:  # the sinusoidal table's rows start .. start + T - 1
+        x = x + Tensor(model.pos.table[start:start + T].astype(x.dtype))
+    x = model.drop(x)  # (config.positions == "rope": no table; CachedAttention rotates q and k instead)
     for block, layer in zip(model.blocks, cache.layers):
         attn = block.attn
         block.attn = CachedAttention(attn, layer)  # for this call only: the block's own forward runs
