@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from minimodel.nn.kv_cache import KVCache
+from minimodel.nn.kv_cache import forward as cached_forward
 from minimodel.tensor import no_grad
 
 
@@ -44,11 +46,13 @@ def sample_next(logits: np.ndarray, rng: np.random.Generator, temperature: float
 
 
 def generate(model: Any, prompt: Any, max_new_tokens: int, temperature: float = 1.0, top_k: int | None = None,
-             greedy: bool = False, seed: int = 0) -> np.ndarray:
+             greedy: bool = False, seed: int = 0, use_cache: bool = False) -> np.ndarray:
     """Append `max_new_tokens` tokens to `prompt` (1-D ids), one at a time.
 
     The model only reads the last `block_size` tokens; each step takes the logits at the
-    last position, picks a token and feeds the longer sequence back in.
+    last position, picks a token and feeds the longer sequence back in. With `use_cache` it
+    feeds only the new token and reuses the keys and values of the others (minimodel.nn.kv_cache):
+    the same tokens, far fewer operations.
     """
     rng = np.random.default_rng(seed)
     ids = [int(i) for i in np.asarray(prompt).reshape(-1)]
@@ -57,10 +61,31 @@ def generate(model: Any, prompt: Any, max_new_tokens: int, temperature: float = 
     model.eval()
     try:
         with no_grad():
+            cache: KVCache | None = None
             for _ in range(max_new_tokens):
+                if use_cache:
+                    logits, cache = _cached_step(model, ids, cache)
+                    ids.append(sample_next(logits, rng, temperature, top_k, greedy))
+                    continue
                 context = np.array([ids[-block:]])
                 logits = model(context).data[0, -1]
                 ids.append(sample_next(logits, rng, temperature, top_k, greedy))
     finally:
         model.train(was_training)
     return np.array(ids, dtype=np.int64)
+
+
+def _cached_step(model: Any, ids: list[int], cache: KVCache | None) -> tuple[np.ndarray, KVCache]:
+    """The last position's logits, reading only what the cache has not seen yet.
+
+    The first step reads the whole prompt and fills the cache (the "prefill"). Once the text is
+    longer than block_size the window slides: every token moves to an earlier learned position, so
+    the cached keys and values are stale and the window is read again from an empty cache.
+    """
+    block = model.config.block_size
+    if cache is None or len(ids) > block:
+        cache = KVCache.empty(model.config.n_layers)
+        new = ids[-block:]
+    else:
+        new = ids[len(cache):]
+    return cached_forward(model, np.array([new]), cache).data[0, -1], cache
