@@ -19,7 +19,7 @@ def test_one_break_of_each_phase(workspace, phase):
     w = workspace
     lang = "es" if phase in ("14", "16") else "en"  # both languages get driven
     p = spawn(f"break {phase} --lang {lang}", w)
-    p.expect(f"Break {phase}-")
+    p.expect(f"Ruptura {phase}-" if lang == "es" else f"Break {phase}-")
     p.expect("Tu predicción: " if lang == "es" else "Your prediction: ")
     p.sendline("something will go wrong in the numbers")
     # every break is scored: an option by its letter, or a number, then a confidence
