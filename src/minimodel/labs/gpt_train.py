@@ -181,7 +181,13 @@ def run(s: Settings = Settings(), progress: bool = False, echo: bool = False, co
         "sampled": tok.decode(sampled),
     }
     if corpus.kind != "bundled":  # the bundled run's output stays exactly as the pages quote it
-        res["corpus"] = {**asdict(corpus), "words_drawn": len(text.split()), "language": asdict(synthetic.statistics())}
+        # The held-out loss per word, comparable with the language's entropy rate (bits per word):
+        # evaluate() predicts val_ids[1 : n * block + 1]; their total surprise over the words they spell.
+        targets = val_ids[1 : (len(val_ids) - 1) // s.block_size * s.block_size + 1]
+        words = len(tok.decode(targets).split())
+        res["corpus"] = {**asdict(corpus), "words_drawn": len(text.split()), "language": asdict(synthetic.statistics()),
+                         "held_out_words": words,
+                         "held_out_bits_per_word": evals[-1]["held_out"] * len(targets) / words / float(np.log(2))}
     return res
 
 
@@ -213,7 +219,9 @@ def report(res: dict) -> str:
         f"synthetic language: {res['corpus']['words_drawn']} words, {res['corpus']['language']['vocab_size']} word forms, "
         f"Zipf s = {res['corpus']['language']['zipf_s']}, unigram entropy "
         f"{res['corpus']['language']['unigram_entropy_bits']:.3f} bits, entropy rate "
-        f"{res['corpus']['language']['entropy_rate_bits']:.3f} bits per word"]
+        f"{res['corpus']['language']['entropy_rate_bits']:.3f} bits per word",
+        f"held-out loss per word: {res['corpus']['held_out_bits_per_word']:.3f} bits "
+        f"(a perfect model: {res['corpus']['language']['entropy_rate_bits']:.3f})"]
     lines += [
         f"corpus: {t['corpus_bytes']} bytes -> {t['corpus_tokens']} BPE tokens "
         f"({t['train_tokens']} for training, {t['held_out_tokens']} held out)",
