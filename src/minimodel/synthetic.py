@@ -17,7 +17,6 @@ bits per word of a perfect model) are exact sums over the grammar, computed by `
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
