@@ -10,6 +10,7 @@
     schedule   warm-up + cosine learning rate, gradient clipping    (minimodel.schedule)
     data       a bundled corpus, tokenizers, batches and windows    (minimodel.data)
     bpe        a byte-pair-encoding tokenizer                       (minimodel.bpe)
+    synthetic  a seeded Zipf language with a grammar, exact entropies (minimodel.synthetic)
     sample     top-k, temperature, generate (with a KV cache or not) (minimodel.sample)
     metrics    singular values and effective rank                   (minimodel.metrics)
     accounting a GPT's parameters and training FLOPs, from its config (minimodel.accounting)
