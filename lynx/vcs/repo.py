@@ -47,6 +47,25 @@ def open_repo(root: Path) -> Iterator["Repo"]:
         yield Repo(r, root)
 
 
+# git's words for a write that failed: on a full disk it often names only the file it could not write.
+WRITE_FAILED = ("no space left on device", "disk quota exceeded", "couldn't write", "could not write",
+                "unable to write", "failed to write", "short write")
+
+
+def failure(command: str, text: str) -> LynxError:
+    """A failed git command as one line: git's own first error line, and a fix that fits it (a full disk
+    when git says it could not write, which is how a full disk usually shows)."""
+    said = text.lower()
+    if any(words in said for words in WRITE_FAILED):
+        full = "no space left on device" in said or "disk quota exceeded" in said
+        why = "" if full else " (git could not write a file: is the disk full?)"
+        return LynxError(f"git {command} failed: {gitrun.first_line(text)}{why}",
+                         "free some space on that disk (`df -h` shows how much is left), then run the command again",
+                         code=2)
+    return LynxError(f"git {command} failed: {gitrun.first_line(text)}", "see `git status`; your files are unchanged",
+                     code=2)
+
+
 class Repo:
     def __init__(self, r, root: Path) -> None:  # r: git.Repo
         self.r = r
@@ -56,8 +75,7 @@ class Repo:
         """`git <args>` in the workspace; a failure raises LynxError unless ``check`` is False."""
         result = gitrun.run(args, self.root, env=env, runner=self.r.git)
         if check and result.status != 0:
-            raise LynxError(f"git {args[0]} failed: {gitrun.first_line(result.err or result.out)}",
-                            "see `git status`; your files are unchanged", code=2)
+            raise failure(args[0], result.err or result.out)
         return result
 
     def out(self, *args: str) -> str:
