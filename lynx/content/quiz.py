@@ -12,10 +12,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lynx.content.answer_key import AnswerKey, parse_key
 from lynx.content.fields import ContentError, Fields, load_yaml
+
+if TYPE_CHECKING:  # parsed only when a free question is read: `lynx status` lists quiz files, never parses keys
+    from lynx.content.answer_key import AnswerKey
 
 KINDS = ("single", "multi", "free")
 CARD_ID_RE = re.compile(r"^c-\d{2,}-\d{2,}$")
@@ -112,6 +114,8 @@ def parse_question(path: Path, i: int, item: Any, id_re: re.Pattern[str], id_hin
     if kind == "free":
         if f.has("options"):
             raise ContentError(path, f._f("options"), "a free question has no options", "remove `options:` or use kind: single")
+        from lynx.content.answer_key import parse_key
+
         key = parse_key(path, f.where, f)
     else:
         for extra in ("answer", "expect", "corpus"):
