@@ -23,8 +23,11 @@ def validate(
 ) -> None:
     """Prove the course: every file loads, every break breaks its check and its fix restores it.
 
-    Exit 1 on any failure; usable in CI. --stale checks only that every translation was made from
-    the current English; --mutants only which mutants of minimodel survive every check.
+    Exit 1 on any failure; usable in CI.
+
+    --stale checks only that every translation was made from the current English.
+
+    --mutants reports only which mutants of minimodel survive every check.
 
     Example: lynx validate --json
 

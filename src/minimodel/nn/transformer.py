@@ -87,8 +87,8 @@ class TransformerBlock(Module):
         self.attn = MultiHeadAttention(config, rng=rng, dtype=dtype)
         self.drop = Dropout(config.dropout, seed=seed)  # seed: the dropout masks; rng: the weights
         self.ln2 = make_norm(config, dtype=dtype)
-        FeedForward = feed_forward_class(config)  # noqa: N806 - a class: the GELU FFN, or SwiGLU (config.ffn="swiglu")
-        self.ffn = FeedForward(config, rng=rng, seed=seed + 1, dtype=dtype)
+        ffn_class = feed_forward_class(config)  # the GELU FeedForward, or SwiGLU with config.ffn="swiglu"
+        self.ffn = ffn_class(config, rng=rng, seed=seed + 1, dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:
         x = x + self.drop(self.attn(self.ln1(x)))
