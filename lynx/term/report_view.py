@@ -32,10 +32,10 @@ def show_scored(sc: dict[str, Any], lang: str) -> None:
     from lynx.i18n import number
 
     out(style(t("Scored predictions", lang), bold=True))
-    out(t("{n} scored, {right} right — Brier score {brier} (0 is perfect; always saying 50 % scores 0.25)", lang,
+    say(t("{n} scored, {right} right — Brier score {brier} (0 is perfect; always saying 50 % scores 0.25)", lang,
           n=sc["n"], right=sc["right"], brier=number(sc["brier"], lang, 3)))
     if sc["log_error"] is not None:
-        out(t("numbers: mean log-ratio error {error} over {n} (0 is exact; 0.22 is 25 % off)", lang,
+        say(t("numbers: mean log-ratio error {error} over {n} (0 is exact; 0.22 is 25 % off)", lang,
               error=number(sc["log_error"], lang), n=sc["numbers"]))
     out("")
     out(style(f"{t('confidence', lang):>11} {t('predictions', lang):>12}  {t('right', lang)}", dim=True))
@@ -44,7 +44,7 @@ def show_scored(sc: dict[str, Any], lang: str) -> None:
         shown = "" if rate is None else f"{_bar(rate)} {_pct(rate):>5}"
         top = b["high"] if b["high"] >= 100 else b["high"] - 1
         out(f"{b['low']:>5}-{top:<3}% {b['n']:>12}  {shown}")
-    out(style(t("Well calibrated: each bin's share right is close to its confidence.", lang), dim=True))
+    say(t("How to read it: you are well calibrated when each bin's share right is close to its confidence.", lang), dim=True)
     for p, row in sc["phases"].items():
         out(f"  {t('phase', lang)} {p}: {row['n']} · Brier {number(row['brier'], lang, 3)}")
 
