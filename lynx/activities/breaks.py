@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lynx.activities import branch
-from lynx.activities.checks import CheckResult, files_digest, run_break_check, run_check
-from lynx.activities.explaining import Explained, explained
 from lynx.activities.predictions import (Expectation, expectation_of, expected_line, measured_line,
                                          require_prediction_size, score)
 from lynx.content.breaks import Break
@@ -25,6 +24,10 @@ from lynx.learner import active_session, notes, progress
 from lynx.learner.active_session import Session
 from lynx.learner.progress import BreakAttempt
 from lynx.learner.workspace import Workspace
+
+if TYPE_CHECKING:  # the checks (subprocess, pytest's JUnit) and the recap load only where used: not on `lynx hint`
+    from lynx.activities.checks import CheckResult
+    from lynx.activities.explaining import Explained
 
 
 def pick(ws: Workspace, phase_arg: str, which: str | None) -> Break:
@@ -213,6 +216,7 @@ class Checked:
 
 def check(ws: Workspace, verbose: bool = False) -> Checked:
     """The break's check on the learner's code; remembers a pass (for `lynx fix --show-diff`)."""
+    from lynx.activities.checks import files_digest, run_break_check, run_check
     session, b = active(ws)
     if verbose:
         passed, _ = run_check(ws.root, b.check_path, b.timeout, capture=False)
@@ -238,6 +242,7 @@ def record_check(ws: Workspace, session: Session, passed_digest: str | None) -> 
 
 def fixed_now(ws: Workspace, session: Session, b: Break) -> bool:
     """The check passed on the files exactly as they are now."""
+    from lynx.activities.checks import files_digest
     return session.passed_digest is not None and session.passed_digest == files_digest(ws.root, b.files)
 
 
@@ -248,6 +253,7 @@ class BreakActivity:
     asks_calibration = True
 
     def require_finishable(self, ws: Workspace, session: Session) -> None:
+        from lynx.activities.checks import run_check
         _, b = active(ws)  # interrupted while starting: the same error as `lynx check`
         ok, output = run_check(ws.root, b.check_path, b.timeout, capture=True)
         if not ok:
@@ -272,9 +278,11 @@ class BreakActivity:
         return b.patch, b.fix_patch
 
     def recap(self, ws: Workspace, session: Session, lang: str) -> Explained:
+        from lynx.activities.explaining import explained
         return explained(ws, ws.course.brk(session.id, session.dir), lang)
 
     def record(self, ws: Workspace, session: Session, outcome: str, calibration: str | None, lang: str) -> None:
+        from lynx.activities.explaining import explained
         b = ws.course.brk(session.id, session.dir)
         data = progress.load(ws.learner_dir, ws.learner)
         record = data.brk(b.id)
